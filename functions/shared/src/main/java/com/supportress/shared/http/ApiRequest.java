@@ -1,0 +1,75 @@
+package com.supportress.shared.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * One HTTP request as the functions see it, whatever carried it: API Gateway's HTTP API (payload 2.0)
+ * in Lambda, or the local suite's server. Header names are lower-case; the body is the raw bytes as sent.
+ */
+public record ApiRequest(
+        String method,
+        String path,
+        Map<String, String> headers,
+        Map<String, String> query,
+        Map<String, String> pathParameters,
+        byte[] body,
+        String sourceIp,
+        String requestId,
+        String host) {
+
+    public ApiRequest {
+        headers = headers.entrySet().stream()
+                .collect(Collectors.toUnmodifiableMap(e -> e.getKey().toLowerCase(Locale.ROOT), Map.Entry::getValue, (a, b) -> a + "," + b));
+        query = Map.copyOf(query);
+        pathParameters = Map.copyOf(pathParameters);
+    }
+
+    public static ApiRequest from(APIGatewayV2HTTPEvent event) {
+        var context = event.getRequestContext();
+        var http = context == null ? null : context.getHttp();
+        String body = event.getBody();
+        byte[] bytes = body == null ? new byte[0]
+                : event.getIsBase64Encoded() ? Base64.getMimeDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
+        return new ApiRequest(
+                http == null ? "GET" : http.getMethod().toUpperCase(Locale.ROOT),
+                event.getRawPath() == null ? "/" : event.getRawPath(),
+                orEmpty(event.getHeaders()),
+                orEmpty(event.getQueryStringParameters()),
+                Map.of(),
+                bytes,
+                http == null || http.getSourceIp() == null ? "unknown" : http.getSourceIp(),
+                context == null || context.getRequestId() == null ? "local" : context.getRequestId(),
+                context == null || context.getDomainName() == null ? "localhost" : context.getDomainName());
+    }
+
+    private static Map<String, String> orEmpty(Map<String, String> map) {
+        return map == null ? Map.of() : map;
+    }
+
+    public Optional<String> header(String name) {
+        return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT))).filter(value -> !value.isBlank());
+    }
+
+    public Optional<String> queryParameter(String name) {
+        return Optional.ofNullable(query.get(name)).filter(value -> !value.isBlank());
+    }
+
+    public String pathParameter(String name) {
+        String value = pathParameters.get(name);
+        if (value == null) {
+            throw new IllegalStateException("route has no path parameter " + name);
+        }
+        return value;
+    }
+
+    public ApiRequest withPathParameters(Map<String, String> parameters) {
+        return new ApiRequest(method, path, headers, query, parameters, body, sourceIp, requestId, host);
+    }
+}

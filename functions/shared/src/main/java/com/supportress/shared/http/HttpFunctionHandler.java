@@ -1,0 +1,63 @@
+package com.supportress.shared.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.supportress.shared.config.FunctionApplication;
+import com.supportress.shared.config.FunctionEnvironment;
+import com.supportress.shared.log.LogContext;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.function.aws.MicronautRequestHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The adapter every HTTP function shares: API Gateway event in, routed to the function's service,
+ * client errors turned into their 4xx JSON body, anything else logged and answered with a 500.
+ * Lambda calls the no-argument constructor; tests and the local suite pass their own context.
+ */
+public abstract class HttpFunctionHandler extends MicronautRequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpFunctionHandler.class);
+
+    private final Routes routes;
+    private final JsonCodec json;
+
+    protected HttpFunctionHandler() {
+        super(FunctionApplication.builder(FunctionEnvironment.system()));
+        this.routes = routes(getApplicationContext());
+        this.json = getApplicationContext().getBean(JsonCodec.class);
+    }
+
+    protected HttpFunctionHandler(ApplicationContext context) {
+        super(context);
+        this.routes = routes(context);
+        this.json = context.getBean(JsonCodec.class);
+    }
+
+    /** The routes of this function, built once at start from its beans; called from the constructor. */
+    protected abstract Routes routes(ApplicationContext context);
+
+    @Override
+    public APIGatewayV2HTTPResponse execute(APIGatewayV2HTTPEvent event) {
+        return handle(ApiRequest.from(event)).toEvent();
+    }
+
+    public ApiResponse handle(ApiRequest request) {
+        try (LogContext ignored = LogContext.forRequest(request.requestId())) {
+            try {
+                return routes.dispatch(request);
+            } catch (ClientErrorException e) {
+                ClientError error = e.error();
+                LOG.info("client error {} {}: {}", error.status(), request.path(), error.message());
+                ApiResponse response = ApiResponse.json(error.status(), json.write(new ErrorBody(error.message(), error.fields(), null)));
+                for (var header : error.headers().entrySet()) {
+                    response = response.withHeader(header.getKey(), header.getValue());
+                }
+                return response;
+            } catch (RuntimeException e) {
+                LOG.error("request failed {} {}", request.method(), request.path(), e);
+                return ApiResponse.json(500, json.write(new ErrorBody("internal error", null, request.requestId())));
+            }
+        }
+    }
+}
