@@ -1,0 +1,42 @@
+package com.supportress.emulator;
+
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * The AWS API endpoint the tests and the local suite talk to: {@code AWS_ENDPOINT_URL} when set
+ * (LocalStack, an existing moto, anything compatible), otherwise one moto server started for this
+ * JVM on first use and stopped when the JVM exits, whether the tests passed or not.
+ */
+public final class Emulator {
+
+    public static final String ACCOUNT_ID = "123456789012";
+    public static final String ACCESS_KEY = "test";
+    public static final String SECRET_KEY = "test";
+
+    private static URI endpoint;
+    private static MotoServer ownServer;
+
+    private Emulator() {
+    }
+
+    public static synchronized URI endpoint() {
+        if (endpoint == null) {
+            Optional<String> configured = Optional.ofNullable(System.getenv("AWS_ENDPOINT_URL")).filter(value -> !value.isBlank());
+            if (configured.isPresent()) {
+                endpoint = URI.create(configured.get());
+            } else {
+                ownServer = MotoServer.start();
+                endpoint = ownServer.endpoint();
+                Runtime.getRuntime().addShutdownHook(new Thread(ownServer::close, "moto-stop"));
+            }
+        }
+        return endpoint;
+    }
+
+    /** True when this JVM started the emulator, so it is moto and nobody else is using it. */
+    public static synchronized boolean isOwnMoto() {
+        endpoint();
+        return ownServer != null;
+    }
+}

@@ -1,0 +1,112 @@
+package com.supportress.emulator;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Creates on the emulator what template.yaml declares, in an order that satisfies references (DLQs first). */
+final class StackProvisioner {
+
+    private final EmulatedStack stack;
+
+    StackProvisioner(EmulatedStack stack) {
+        this.stack = stack;
+    }
+
+    void createAll() {
+        var template = stack.template();
+        template.resourcesOfType("AWS::DynamoDB::Table").keySet().forEach(this::createTable);
+        var queues = template.resourcesOfType("AWS::SQS::Queue");
+        queues.keySet().stream().filter(id -> !queues.get(id).toString().contains("RedrivePolicy")).forEach(this::createQueue);
+        queues.keySet().stream().filter(id -> queues.get(id).toString().contains("RedrivePolicy")).forEach(this::createQueue);
+        template.resourcesOfType("AWS::S3::Bucket").keySet().forEach(this::createBucket);
+        template.resourcesOfType("AWS::SES::EmailIdentity").keySet().forEach(this::createEmailIdentity);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void createTable(String logicalId) {
+        Map<String, Object> properties = (Map<String, Object>) stack.resolve(stack.template().properties(logicalId));
+        String name = stack.physicalName(logicalId);
+        var request = CreateTableRequest.builder()
+                .tableName(name)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(list(properties.get("AttributeDefinitions")).stream()
+                        .map(a -> AttributeDefinition.builder()
+                                .attributeName((String) a.get("AttributeName"))
+                                .attributeType((String) a.get("AttributeType")).build())
+                        .toList())
+                .keySchema(keySchema(properties.get("KeySchema")));
+        List<Map<String, Object>> indexes = list(properties.get("GlobalSecondaryIndexes"));
+        if (!indexes.isEmpty()) {
+            request.globalSecondaryIndexes(indexes.stream().map(index -> {
+                Map<String, Object> projection = (Map<String, Object>) index.getOrDefault("Projection", Map.of("ProjectionType", "ALL"));
+                return GlobalSecondaryIndex.builder()
+                        .indexName((String) index.get("IndexName"))
+                        .keySchema(keySchema(index.get("KeySchema")))
+                        .projection(Projection.builder()
+                                .projectionType((String) projection.get("ProjectionType"))
+                                .nonKeyAttributes((List<String>) projection.get("NonKeyAttributes")).build())
+                        .build();
+            }).toList());
+        }
+        stack.dynamoDb().createTable(request.build());
+        Map<String, Object> ttl = (Map<String, Object>) properties.get("TimeToLiveSpecification");
+        if (ttl != null && Boolean.TRUE.equals(ttl.get("Enabled"))) {
+            stack.dynamoDb().updateTimeToLive(r -> r.tableName(name)
+                    .timeToLiveSpecification(s -> s.attributeName((String) ttl.get("AttributeName")).enabled(true)));
+        }
+    }
+
+    private static List<KeySchemaElement> keySchema(Object keySchema) {
+        return list(keySchema).stream()
+                .map(k -> KeySchemaElement.builder()
+                        .attributeName((String) k.get("AttributeName"))
+                        .keyType((String) k.get("KeyType")).build())
+                .toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void createQueue(String logicalId) {
+        Map<String, Object> properties = (Map<String, Object>) stack.resolve(stack.template().properties(logicalId));
+        Map<QueueAttributeName, String> attributes = new HashMap<>();
+        if (properties.get("VisibilityTimeout") != null) {
+            attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(properties.get("VisibilityTimeout")));
+        }
+        if (properties.get("MessageRetentionPeriod") != null) {
+            attributes.put(QueueAttributeName.MESSAGE_RETENTION_PERIOD, String.valueOf(properties.get("MessageRetentionPeriod")));
+        }
+        Map<String, Object> redrive = (Map<String, Object>) properties.get("RedrivePolicy");
+        if (redrive != null) {
+            attributes.put(QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + redrive.get("deadLetterTargetArn")
+                    + "\",\"maxReceiveCount\":" + redrive.get("maxReceiveCount") + "}");
+        }
+        stack.sqs().createQueue(r -> r.queueName(stack.physicalName(logicalId)).attributes(attributes));
+    }
+
+    private void createBucket(String logicalId) {
+        String name = stack.physicalName(logicalId);
+        var s3 = stack.s3();
+        s3.createBucket(r -> r.bucket(name));
+        if (stack.template().properties(logicalId).containsKey("VersioningConfiguration")) {
+            s3.putBucketVersioning(r -> r.bucket(name).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        }
+    }
+
+    private void createEmailIdentity(String logicalId) {
+        stack.ses().createEmailIdentity(r -> r.emailIdentity(stack.physicalName(logicalId)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> list(Object value) {
+        return value == null ? List.of() : (List<Map<String, Object>>) value;
+    }
+}

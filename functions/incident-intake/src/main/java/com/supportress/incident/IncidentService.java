@@ -1,0 +1,156 @@
+package com.supportress.incident;
+
+import com.supportress.shared.http.ClientError;
+import com.supportress.shared.http.ClientErrorException;
+import com.supportress.shared.http.JsonCodec;
+import com.supportress.shared.log.LogContext;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Files incident reports: validated, rate-limited per source, stored before any mail is attempted,
+ * then mailed to the security team and the reporter. A mail that fails stays owed and is retried by
+ * the schedule; the reporter still gets a 201, because the report itself is safe.
+ */
+@Singleton
+public class IncidentService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IncidentService.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+    // The retry schedule leaves fresh reports alone, so it never races the request still mailing them.
+    static final Duration RETRY_GRACE = Duration.ofMinutes(2);
+
+    /** The 201 body. */
+    @Serdeable
+    public record Receipt(String id, String status, String receivedAt) {
+    }
+
+    /** What POST /incidents answers: the receipt, and whether it is a replay of an earlier request. */
+    public record Outcome(int status, String body, boolean replayed) {
+    }
+
+    /** How one retry round went. */
+    @Serdeable
+    public record RetryResult(int attempted, int completed, int stillPending) {
+    }
+
+    private final IncidentStore store;
+    private final SourceRateLimiter rateLimiter;
+    private final IncidentMailer mailer;
+    private final IncidentIntakeConfig config;
+    private final JsonCodec json;
+    private final Clock clock;
+
+    public IncidentService(IncidentStore store, SourceRateLimiter rateLimiter, IncidentMailer mailer,
+                           IncidentIntakeConfig config, JsonCodec json, Clock clock) {
+        this.store = store;
+        this.rateLimiter = rateLimiter;
+        this.mailer = mailer;
+        this.config = config;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public Outcome file(IncidentSubmission submission, byte[] requestBody, String sourceIp, Optional<String> idempotencyKey) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        String fingerprint = IdempotencyRecord.fingerprint(requestBody);
+        if (idempotencyKey.isPresent()) {
+            Optional<IncidentStore.IdempotentResponse> earlier = store.findIdempotentResponse(idempotencyKey.get(), now);
+            if (earlier.isPresent()) {
+                return replay(earlier.get(), fingerprint);
+            }
+        }
+        IncidentReport report = new IncidentReport(newId(), now, submission.reporterEmail(), submission.reporterName(),
+                submission.category(), submission.summary(), submission.description(), submission.affectedAccount(),
+                submission.affectedUrl(), submission.occurredAt(), sourceIp);
+        String body = json.write(new Receipt(report.id(), "received", now.toString()));
+        Optional<IdempotencyRecord> record = idempotencyKey.map(key ->
+                new IdempotencyRecord(key, fingerprint, 201, body, now.plus(config.idempotencyWindow())));
+        switch (store.saveNew(report, rateLimiter.slot(sourceIp, now), record)) {
+            case IncidentStore.SaveResult.KeyTaken taken -> {
+                return replay(taken.earlier(), fingerprint);
+            }
+            case IncidentStore.SaveResult.SourceLimited limited -> throw rateLimiter.limited(now);
+            case IncidentStore.SaveResult.Saved saved -> {
+                // stored: go on to mail
+            }
+        }
+        LogContext.put("incidentId", report.id());
+        LOG.info("incident stored category={}", report.category());
+        deliverNotifications(report);
+        return new Outcome(201, body, false);
+    }
+
+    private static Outcome replay(IncidentStore.IdempotentResponse earlier, String fingerprint) {
+        if (!earlier.fingerprint().equals(fingerprint)) {
+            throw new ClientErrorException(new ClientError.Unprocessable(
+                    "Idempotency-Key was already used with a different request body"));
+        }
+        return new Outcome(earlier.status(), earlier.body(), true);
+    }
+
+    /** Sends whichever mails of this report are still owed; true when none is owed any more. */
+    boolean deliverNotifications(IncidentReport report) {
+        IncidentStore.NotificationState state = store.notificationState(report.id());
+        try {
+            if (!state.teamNotified()) {
+                mailer.notifySecurityTeam(report);
+                store.markTeamNotified(report.id(), clock.instant());
+            }
+            if (!state.reporterAcknowledged()) {
+                mailer.acknowledgeReporter(report);
+                store.markReporterAcknowledged(report.id(), clock.instant());
+            }
+            store.markNotificationsSent(report.id());
+            return true;
+        } catch (SdkException e) {
+            LOG.warn("incident {} notification pending, will retry: {}", report.id(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** The schedule's work: every report still owed a mail and older than the grace period. */
+    public RetryResult retryPendingNotifications() {
+        int attempted = 0;
+        int completed = 0;
+        for (String id : store.pendingReceivedBefore(clock.instant().minus(RETRY_GRACE))) {
+            attempted++;
+            Optional<IncidentReport> report = store.find(id);
+            if (report.isPresent() && deliverNotifications(report.get())) {
+                completed++;
+            }
+        }
+        LOG.info("notification retry attempted={} completed={}", attempted, completed);
+        return new RetryResult(attempted, completed, attempted - completed);
+    }
+
+    /** "inc_" and 32 base32 characters: 160 bits from SecureRandom. */
+    static String newId() {
+        byte[] bytes = new byte[20];
+        RANDOM.nextBytes(bytes);
+        StringBuilder id = new StringBuilder("inc_");
+        int buffer = 0;
+        int bits = 0;
+        for (byte b : bytes) {
+            buffer = (buffer << 8) | (b & 0xff);
+            bits += 8;
+            while (bits >= 5) {
+                id.append(BASE32[(buffer >> (bits - 5)) & 31]);
+                bits -= 5;
+            }
+        }
+        return id.toString().toLowerCase(Locale.ROOT);
+    }
+}

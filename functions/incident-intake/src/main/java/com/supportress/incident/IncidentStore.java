@@ -1,0 +1,218 @@
+package com.supportress.incident;
+
+import jakarta.inject.Singleton;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reports in the reports table, and Idempotency-Key records in the control table. A report and its
+ * idempotency record are written in one transaction: both or neither, and only the first request
+ * with a key wins, with no read-then-write race.
+ */
+@Singleton
+public class IncidentStore {
+
+    static final String PENDING_INDEX = "PendingNotifications";
+    private static final String PENDING = "pending";
+
+    /** The stored first response to an Idempotency-Key. */
+    public record IdempotentResponse(String fingerprint, int status, String body) {
+    }
+
+    private final DynamoDbClient dynamoDb;
+    private final IncidentIntakeConfig config;
+
+    public IncidentStore(DynamoDbClient dynamoDb, IncidentIntakeConfig config) {
+        this.dynamoDb = dynamoDb;
+        this.config = config;
+    }
+
+    /** How an attempt to store a new report ended. */
+    public sealed interface SaveResult {
+        record Saved() implements SaveResult {
+        }
+
+        /** Another request stored first under the same Idempotency-Key; this is its response. */
+        record KeyTaken(IdempotentResponse earlier) implements SaveResult {
+        }
+
+        record SourceLimited() implements SaveResult {
+        }
+    }
+
+    private static final int RATE_SLOT = 0;
+    private static final int IDEMPOTENCY = 2;
+    private static final int MAX_ATTEMPTS = 5;
+
+    /**
+     * Stores a new report, marked as awaiting notification, in one transaction with the source's rate
+     * slot and, when a key is given, the idempotency record: all of them or none.
+     */
+    public SaveResult saveNew(IncidentReport report, TransactWriteItem rateSlot, Optional<IdempotencyRecord> idempotency) {
+        List<TransactWriteItem> writes = new ArrayList<>();
+        writes.add(rateSlot);
+        writes.add(TransactWriteItem.builder().put(Put.builder()
+                .tableName(config.reportsTable())
+                .item(toItem(report))
+                .conditionExpression("attribute_not_exists(id)")
+                .build()).build());
+        idempotency.ifPresent(record -> writes.add(TransactWriteItem.builder().put(Put.builder()
+                .tableName(config.controlTable())
+                .item(record.toItem())
+                .conditionExpression("attribute_not_exists(pk) OR expiresAt < :now")
+                .expressionAttributeValues(Map.of(":now", number(report.receivedAt().getEpochSecond())))
+                .build()).build()));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                dynamoDb.transactWriteItems(r -> r.transactItems(writes));
+                return new SaveResult.Saved();
+            } catch (TransactionCanceledException e) {
+                List<CancellationReason> reasons = e.cancellationReasons();
+                if (idempotency.isPresent() && failedCondition(reasons, IDEMPOTENCY)) {
+                    Optional<IdempotentResponse> earlier = findIdempotentResponse(idempotency.get().key(), report.receivedAt());
+                    if (earlier.isPresent()) {
+                        return new SaveResult.KeyTaken(earlier.get());
+                    }
+                } else if (failedCondition(reasons, RATE_SLOT)) {
+                    return new SaveResult.SourceLimited();
+                } else if (reasons.stream().noneMatch(reason -> "TransactionConflict".equals(reason.code())) || attempt == MAX_ATTEMPTS) {
+                    throw e;
+                }
+                // A concurrent transaction on the same items (a parallel duplicate): try again, it has settled.
+            }
+        }
+    }
+
+    private static boolean failedCondition(List<CancellationReason> reasons, int index) {
+        return reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
+    }
+
+    public Optional<IdempotentResponse> findIdempotentResponse(String key, Instant now) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(config.controlTable())
+                .key(Map.of("pk", AttributeValue.fromS(IdempotencyRecord.partitionKey(key))))
+                .consistentRead(true)).item();
+        // Expired records may linger until DynamoDB's TTL sweep, which takes up to days: treat them as gone.
+        if (item == null || item.isEmpty() || Long.parseLong(item.get("expiresAt").n()) < now.getEpochSecond()) {
+            return Optional.empty();
+        }
+        return Optional.of(new IdempotentResponse(item.get("fingerprint").s(), Integer.parseInt(item.get("status").n()), item.get("body").s()));
+    }
+
+    public Optional<IncidentReport> find(String id) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(config.reportsTable())
+                .key(Map.of("id", AttributeValue.fromS(id))).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+    }
+
+    public void markTeamNotified(String id, Instant at) {
+        setTimestamp(id, "teamNotifiedAt", at);
+    }
+
+    public void markReporterAcknowledged(String id, Instant at) {
+        setTimestamp(id, "reporterAcknowledgedAt", at);
+    }
+
+    /** Both mails are out: the report leaves the pending index. */
+    public void markNotificationsSent(String id) {
+        dynamoDb.updateItem(r -> r.tableName(config.reportsTable())
+                .key(Map.of("id", AttributeValue.fromS(id)))
+                .updateExpression("SET notificationStatus = :sent REMOVE notificationPending")
+                .conditionExpression("attribute_exists(id)")
+                .expressionAttributeValues(Map.of(":sent", AttributeValue.fromS("sent"))));
+    }
+
+    public NotificationState notificationState(String id) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(config.reportsTable())
+                .key(Map.of("id", AttributeValue.fromS(id))).consistentRead(true)
+                .projectionExpression("teamNotifiedAt, reporterAcknowledgedAt, notificationStatus")).item();
+        return new NotificationState(item.containsKey("teamNotifiedAt"), item.containsKey("reporterAcknowledgedAt"),
+                item.get("notificationStatus").s());
+    }
+
+    /** Whether each mail of a report has gone out, and the overall status ({@code pending} or {@code sent}). */
+    public record NotificationState(boolean teamNotified, boolean reporterAcknowledged, String status) {
+    }
+
+    /** Ids of reports still awaiting a mail that were received before the cutoff, oldest first. */
+    public List<String> pendingReceivedBefore(Instant cutoff) {
+        List<String> ids = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            var request = QueryRequest.builder()
+                    .tableName(config.reportsTable())
+                    .indexName(PENDING_INDEX)
+                    .keyConditionExpression("notificationPending = :pending AND receivedAt < :cutoff")
+                    .expressionAttributeValues(Map.of(":pending", AttributeValue.fromS(PENDING), ":cutoff", AttributeValue.fromS(cutoff.toString())))
+                    .exclusiveStartKey(start)
+                    .build();
+            var page = dynamoDb.query(request);
+            page.items().forEach(item -> ids.add(item.get("id").s()));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return ids;
+    }
+
+    private void setTimestamp(String id, String attribute, Instant at) {
+        dynamoDb.updateItem(r -> r.tableName(config.reportsTable())
+                .key(Map.of("id", AttributeValue.fromS(id)))
+                .updateExpression("SET #attribute = :at")
+                .conditionExpression("attribute_exists(id)")
+                .expressionAttributeNames(Map.of("#attribute", attribute))
+                .expressionAttributeValues(Map.of(":at", AttributeValue.fromS(at.toString()))));
+    }
+
+    private static Map<String, AttributeValue> toItem(IncidentReport report) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("id", AttributeValue.fromS(report.id()));
+        item.put("status", AttributeValue.fromS("received"));
+        item.put("receivedAt", AttributeValue.fromS(report.receivedAt().toString()));
+        item.put("reporterEmail", AttributeValue.fromS(report.reporterEmail()));
+        report.reporterName().ifPresent(v -> item.put("reporterName", AttributeValue.fromS(v)));
+        item.put("category", AttributeValue.fromS(report.category()));
+        item.put("summary", AttributeValue.fromS(report.summary()));
+        item.put("description", AttributeValue.fromS(report.description()));
+        report.affectedAccount().ifPresent(v -> item.put("affectedAccount", AttributeValue.fromS(v)));
+        report.affectedUrl().ifPresent(v -> item.put("affectedUrl", AttributeValue.fromS(v)));
+        report.occurredAt().ifPresent(v -> item.put("occurredAt", AttributeValue.fromS(v)));
+        item.put("sourceIp", AttributeValue.fromS(report.sourceIp()));
+        item.put("notificationStatus", AttributeValue.fromS(PENDING));
+        // Present only while a mail is owed: the sparse index the retry schedule reads.
+        item.put("notificationPending", AttributeValue.fromS(PENDING));
+        return item;
+    }
+
+    private static IncidentReport fromItem(Map<String, AttributeValue> item) {
+        return new IncidentReport(
+                item.get("id").s(),
+                Instant.parse(item.get("receivedAt").s()),
+                item.get("reporterEmail").s(),
+                optional(item, "reporterName"),
+                item.get("category").s(),
+                item.get("summary").s(),
+                item.get("description").s(),
+                optional(item, "affectedAccount"),
+                optional(item, "affectedUrl"),
+                optional(item, "occurredAt"),
+                item.get("sourceIp").s());
+    }
+
+    private static Optional<String> optional(Map<String, AttributeValue> item, String name) {
+        return Optional.ofNullable(item.get(name)).map(AttributeValue::s);
+    }
+
+    static AttributeValue number(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}

@@ -1,0 +1,50 @@
+package com.supportress.incident;
+
+import com.supportress.shared.http.ClientError;
+import com.supportress.shared.http.ClientErrorException;
+import jakarta.inject.Singleton;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * At most N accepted reports per source IP per clock hour. The counter is one DynamoDB item per
+ * source and hour; its conditional increment is written in the same transaction as the report, so
+ * the limit holds across Lambda instances and only stored reports use up a slot (a replay or a
+ * rejected request does not). TTL removes old windows.
+ */
+@Singleton
+public class SourceRateLimiter {
+
+    private static final long WINDOW_SECONDS = 3600;
+
+    private final IncidentIntakeConfig config;
+
+    public SourceRateLimiter(IncidentIntakeConfig config) {
+        this.config = config;
+    }
+
+    /** The write that takes one slot of this source's current window; it fails its condition when none is left. */
+    public TransactWriteItem slot(String sourceIp, Instant now) {
+        long windowStart = now.getEpochSecond() / WINDOW_SECONDS * WINDOW_SECONDS;
+        return TransactWriteItem.builder().update(Update.builder()
+                .tableName(config.controlTable())
+                .key(Map.of("pk", AttributeValue.fromS("rate#" + sourceIp + "#" + windowStart)))
+                .updateExpression("ADD reports :one SET expiresAt = :expiresAt")
+                .conditionExpression("attribute_not_exists(reports) OR reports < :limit")
+                .expressionAttributeValues(Map.of(
+                        ":one", IncidentStore.number(1),
+                        ":limit", IncidentStore.number(config.reportsPerSourcePerHour()),
+                        ":expiresAt", IncidentStore.number(windowStart + 2 * WINDOW_SECONDS)))
+                .build()).build();
+    }
+
+    /** The 429 for a source whose window is full: retry when the window ends. */
+    public ClientErrorException limited(Instant now) {
+        long windowEnd = (now.getEpochSecond() / WINDOW_SECONDS + 1) * WINDOW_SECONDS;
+        return new ClientErrorException(new ClientError.RateLimited(Math.max(1, windowEnd - now.getEpochSecond())));
+    }
+}

@@ -1,0 +1,362 @@
+package com.supportress.incident;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.supportress.emulator.EmulatedStack;
+import com.supportress.emulator.HttpEvents;
+import com.supportress.emulator.MutableClock;
+import com.supportress.emulator.SampleEvents;
+import com.supportress.emulator.SentMail;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Integration tier: incident intake against the emulator (moto unless AWS_ENDPOINT_URL is set), one fresh stack per test. */
+class IncidentIntakeIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int LIMIT = 3;
+
+    private EmulatedStack stack;
+    private MutableClock clock;
+    private IncidentIntakeHandler handler;
+    private String securityTeam;
+
+    @BeforeEach
+    void standUpStack() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        securityTeam = "security-" + suffix + "@supportress.example";
+        stack = EmulatedStack.create(Map.of(
+                "SecurityTeamEmail", securityTeam,
+                "SenderEmail", "no-reply-" + suffix + "@supportress.example",
+                "ReportsPerSourcePerHour", Integer.toString(LIMIT)));
+        clock = new MutableClock(Instant.now());
+        handler = new IncidentIntakeHandler(stack.start("IncidentIntakeFunction", clock));
+    }
+
+    @AfterEach
+    void closeHandler() {
+        handler.close();
+    }
+
+    @Test
+    void validReportIsStoredMailedToTeamAndAcknowledged() throws Exception {
+        String reporter = uniqueReporter();
+        APIGatewayV2HTTPResponse response = post(validBody(reporter), "198.51.100.1");
+
+        assertEquals(201, response.getStatusCode());
+        JsonNode receipt = JSON.readTree(response.getBody());
+        String id = receipt.get("id").asText();
+        assertTrue(id.matches("inc_[a-z2-7]{32}"), id);
+        assertEquals("received", receipt.get("status").asText());
+        assertEquals(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString(), receipt.get("receivedAt").asText());
+
+        Map<String, AttributeValue> item = storedReport(id);
+        assertEquals(reporter, item.get("reporterEmail").s());
+        assertEquals("exploit", item.get("category").s());
+        assertEquals("https://app.supportress.example/inbox", item.get("affectedUrl").s());
+        assertEquals("sent", item.get("notificationStatus").s());
+        assertFalse(item.containsKey("notificationPending"));
+        assertFalse(item.containsKey("unknownField"), "unknown fields are ignored, not stored");
+
+        List<SentMail.Message> teamMail = SentMail.to(securityTeam);
+        assertEquals(1, teamMail.size());
+        String teamBody = teamMail.get(0).body();
+        for (String field : List.of(id, reporter, "Alex Reporter", "exploit", "acme-corp", "https://app.supportress.example/inbox",
+                "2026-11-24T18:30:00Z", "Stored XSS in ticket subject", "Steps to reproduce", "198.51.100.1")) {
+            assertTrue(teamBody.contains(field), "team mail lacks " + field);
+        }
+        List<SentMail.Message> acknowledgement = SentMail.to(reporter);
+        assertEquals(1, acknowledgement.size());
+        assertTrue(acknowledgement.get(0).body().contains(id));
+        assertTrue(acknowledgement.get(0).subject().contains(id));
+        assertFalse(acknowledgement.get(0).body().contains("Stored XSS"), "the acknowledgement repeats none of the reporter's text");
+    }
+
+    @Test
+    void sampleValidEventFromEventsFolderIsAccepted() {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(HttpEvents.sample("incident-intake/valid.json"), null);
+        assertEquals(201, response.getStatusCode());
+        assertEquals(1, reportCount());
+    }
+
+    @Test
+    void invalidReportNamesEveryInvalidFieldAndKeepsNothing() throws Exception {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(HttpEvents.sample("incident-intake/invalid.json"), null);
+
+        assertEquals(400, response.getStatusCode());
+        JsonNode body = JSON.readTree(response.getBody());
+        assertNotNull(body.get("error"));
+        Set<String> fields = new HashSet<>();
+        body.get("fields").forEach(field -> fields.add(field.get("field").asText()));
+        assertEquals(Set.of("reporterEmail", "category", "summary", "description", "affectedUrl", "occurredAt"), fields);
+        assertEquals(0, reportCount());
+        assertTrue(SentMail.to(securityTeam).isEmpty());
+    }
+
+    @Test
+    void summaryOverTwoHundredCharactersAndDescriptionOverTwentyThousandAreRejected() throws Exception {
+        ObjectNode body = validBody(uniqueReporter());
+        body.put("summary", "s".repeat(201));
+        body.put("description", "d".repeat(20_001));
+        APIGatewayV2HTTPResponse response = post(body, "198.51.100.2");
+
+        assertEquals(400, response.getStatusCode());
+        assertEquals(Set.of("summary", "description"), fieldNames(response));
+        assertEquals(0, reportCount());
+    }
+
+    @Test
+    void lineBreaksInSingleLineFieldsCannotInjectMailHeaders() throws Exception {
+        ObjectNode body = validBody(uniqueReporter());
+        body.put("summary", "Hello\r\nBcc: victim@example.com");
+        body.put("reporterName", "Eve\nTo: victim@example.com");
+        APIGatewayV2HTTPResponse response = post(body, "198.51.100.3");
+
+        assertEquals(400, response.getStatusCode());
+        assertEquals(Set.of("summary", "reporterName"), fieldNames(response));
+        assertTrue(SentMail.to("victim@example.com").isEmpty());
+    }
+
+    @Test
+    void bodyOverSixtyFourKibIsRejectedWith413() {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(HttpEvents.sample("incident-intake/oversize.json"), null);
+        assertEquals(413, response.getStatusCode());
+        assertTrue(response.getBody().contains("65536"));
+        assertEquals(0, reportCount());
+    }
+
+    @Test
+    void nonJsonBodyIsRejectedWith415AndMalformedJsonWith400() {
+        APIGatewayV2HTTPResponse notJson = handler.handleRequest(HttpEvents.sample("incident-intake/not-json.json"), null);
+        assertEquals(415, notJson.getStatusCode());
+        assertTrue(notJson.getBody().contains("application/json"));
+
+        APIGatewayV2HTTPResponse malformed = handler.handleRequest(HttpEvents.sample("incident-intake/malformed-json.json"), null);
+        assertEquals(400, malformed.getStatusCode());
+        assertTrue(malformed.getBody().contains("not valid JSON"));
+        assertEquals(0, reportCount());
+    }
+
+    @Test
+    void wrongMethodIsRejectedWith405NamingTheAllowedOne() {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(HttpEvents.sample("incident-intake/wrong-method.json"), null);
+        assertEquals(405, response.getStatusCode());
+        assertEquals("POST", response.getHeaders().get("allow"));
+        assertTrue(response.getBody().contains("\"error\""));
+    }
+
+    @Test
+    void repeatedIdempotencyKeyReturnsTheFirstResponseAndCreatesNothingNew() throws Exception {
+        String reporter = uniqueReporter();
+        ObjectNode body = validBody(reporter);
+        APIGatewayV2HTTPResponse first = post(body, "198.51.100.4", "key-" + UUID.randomUUID());
+        String key = "key-" + UUID.randomUUID();
+        APIGatewayV2HTTPResponse original = post(body, "198.51.100.4", key);
+        clock.advance(Duration.ofHours(23));
+        APIGatewayV2HTTPResponse repeat = post(body, "198.51.100.4", key);
+
+        assertEquals(201, first.getStatusCode());
+        assertEquals(201, repeat.getStatusCode());
+        assertEquals(original.getBody(), repeat.getBody());
+        assertEquals("true", repeat.getHeaders().get("idempotent-replayed"));
+        assertEquals(2, reportCount());
+        assertEquals(2, SentMail.to(reporter).size(), "one acknowledgement per report, none for the replay");
+    }
+
+    @Test
+    void idempotencyKeyExpiresAfterTwentyFourHours() throws Exception {
+        ObjectNode body = validBody(uniqueReporter());
+        String key = "key-" + UUID.randomUUID();
+        APIGatewayV2HTTPResponse original = post(body, "198.51.100.5", key);
+        clock.advance(Duration.ofHours(24).plusMinutes(1));
+        APIGatewayV2HTTPResponse later = post(body, "198.51.100.5", key);
+
+        assertEquals(201, later.getStatusCode());
+        assertFalse(original.getBody().equals(later.getBody()));
+        assertEquals(2, reportCount());
+    }
+
+    @Test
+    void idempotencyKeyReusedWithAnotherBodyIsRejectedWith422() throws Exception {
+        String key = "key-" + UUID.randomUUID();
+        post(validBody(uniqueReporter()), "198.51.100.6", key);
+        APIGatewayV2HTTPResponse reused = post(validBody(uniqueReporter()), "198.51.100.6", key);
+
+        assertEquals(422, reused.getStatusCode());
+        assertEquals(1, reportCount());
+    }
+
+    @Test
+    void concurrentRequestsWithOneIdempotencyKeyCreateOneReport() throws Exception {
+        ObjectNode body = validBody(uniqueReporter());
+        String key = "key-" + UUID.randomUUID();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<APIGatewayV2HTTPResponse>> calls = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                calls.add(() -> post(body, "198.51.100.7", key));
+            }
+            Set<String> bodies = new HashSet<>();
+            for (Future<APIGatewayV2HTTPResponse> result : pool.invokeAll(calls)) {
+                assertEquals(201, result.get().getStatusCode());
+                bodies.add(result.get().getBody());
+            }
+            assertEquals(1, bodies.size(), "every caller sees the same receipt");
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(1, reportCount());
+    }
+
+    @Test
+    void sourceOverTheHourlyLimitGets429WithRetryAfterUntilTheNextHour() throws Exception {
+        clock = new MutableClock(Instant.parse("2026-11-24T18:15:00Z"));
+        handler.close();
+        handler = new IncidentIntakeHandler(stack.start("IncidentIntakeFunction", clock));
+        for (int i = 0; i < LIMIT; i++) {
+            assertEquals(201, post(validBody(uniqueReporter()), "192.0.2.50").getStatusCode());
+        }
+        APIGatewayV2HTTPResponse limited = post(validBody(uniqueReporter()), "192.0.2.50");
+        APIGatewayV2HTTPResponse otherSource = post(validBody(uniqueReporter()), "192.0.2.51");
+
+        assertEquals(429, limited.getStatusCode());
+        assertEquals("2700", limited.getHeaders().get("retry-after"));
+        assertEquals(201, otherSource.getStatusCode());
+        assertEquals(LIMIT + 1, reportCount());
+
+        clock.advance(Duration.ofMinutes(46));
+        assertEquals(201, post(validBody(uniqueReporter()), "192.0.2.50").getStatusCode());
+    }
+
+    @Test
+    void rateLimitHoldsAcrossHandlerInstances() throws Exception {
+        try (IncidentIntakeHandler second = new IncidentIntakeHandler(stack.start("IncidentIntakeFunction", clock))) {
+            for (int i = 0; i < LIMIT; i++) {
+                IncidentIntakeHandler instance = i % 2 == 0 ? handler : second;
+                assertEquals(201, instance.handleRequest(event(validBody(uniqueReporter()), "192.0.2.60", null), null).getStatusCode());
+            }
+            assertEquals(429, second.handleRequest(event(validBody(uniqueReporter()), "192.0.2.60", null), null).getStatusCode());
+        }
+    }
+
+    @Test
+    void reportIsKeptAndMailRetriedWhenSesFails() throws Exception {
+        String sender = stack.parameter("SenderEmail");
+        stack.ses().deleteEmailIdentity(r -> r.emailIdentity(sender));
+        String reporter = uniqueReporter();
+
+        APIGatewayV2HTTPResponse response = post(validBody(reporter), "198.51.100.8");
+
+        assertEquals(201, response.getStatusCode());
+        String id = JSON.readTree(response.getBody()).get("id").asText();
+        Map<String, AttributeValue> pending = storedReport(id);
+        assertEquals("pending", pending.get("notificationStatus").s());
+        assertTrue(SentMail.to(securityTeam).isEmpty());
+
+        stack.ses().createEmailIdentity(r -> r.emailIdentity(sender));
+        try (IncidentNotificationRetryHandler retry = new IncidentNotificationRetryHandler(stack.start("IncidentNotificationRetryFunction", clock))) {
+            ScheduledEvent tick = SampleEvents.load("incident-intake/notification-retry.json", ScheduledEvent.class);
+            assertEquals(new IncidentService.RetryResult(0, 0, 0), retry.handleRequest(tick, null),
+                    "a report younger than the grace period is left to its own request");
+
+            clock.advance(IncidentService.RETRY_GRACE.plusSeconds(1));
+            assertEquals(new IncidentService.RetryResult(1, 1, 0), retry.handleRequest(tick, null));
+            assertEquals(new IncidentService.RetryResult(0, 0, 0), retry.handleRequest(tick, null));
+        }
+        assertEquals("sent", storedReport(id).get("notificationStatus").s());
+        assertEquals(1, SentMail.to(securityTeam).size());
+        assertEquals(1, SentMail.to(reporter).size());
+    }
+
+    @Test
+    void securityTxtFollowsRfc9116() {
+        clock = new MutableClock(Instant.parse("2026-11-24T18:30:00Z"));
+        handler.close();
+        handler = new IncidentIntakeHandler(stack.start("IncidentIntakeFunction", clock));
+        APIGatewayV2HTTPResponse response = handler.handleRequest(HttpEvents.sample("incident-intake/security-txt.json"), null);
+
+        assertEquals(200, response.getStatusCode());
+        assertEquals("text/plain; charset=utf-8", response.getHeaders().get("content-type"));
+        String text = response.getBody();
+        assertTrue(text.contains("Contact: https://api.supportress.example/incidents\n"), text);
+        assertTrue(text.contains("Contact: mailto:" + securityTeam + "\n"), text);
+        assertTrue(text.contains("Expires: 2027-05-23T18:30:00Z\n"), "180 days ahead by default: " + text);
+        assertTrue(text.contains("Preferred-Languages: en\n"), text);
+        assertTrue(text.contains("Policy: https://supportress.example/security\n"), text);
+    }
+
+    @Test
+    void noClientInputGetsAServerError() {
+        List<String> bodies = List.of("", "null", "[]", "\"text\"", "1", "{\"reporterEmail\":{}}", "{\"summary\":[1,2]}",
+                "{\"reporterEmail\":\"a@b.co\",\"category\":\"other\",\"summary\":\"x\",\"description\":\"y\",\"occurredAt\":123}",
+                "{\"description\":\"\\u0000\"}", "\uFFFF\uFFFE", "{\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}");
+        for (String body : bodies) {
+            APIGatewayV2HTTPEvent event = HttpEvents.withBody(HttpEvents.sample("incident-intake/valid.json"), body);
+            int status = handler.handleRequest(event, null).getStatusCode();
+            assertTrue(status >= 400 && status < 500, "body " + body.substring(0, Math.min(40, body.length())) + " gave " + status);
+        }
+        assertEquals(0, reportCount());
+    }
+
+    private APIGatewayV2HTTPResponse post(JsonNode body, String sourceIp) {
+        return post(body, sourceIp, null);
+    }
+
+    private APIGatewayV2HTTPResponse post(JsonNode body, String sourceIp, String idempotencyKey) {
+        return handler.handleRequest(event(body, sourceIp, idempotencyKey), null);
+    }
+
+    private static APIGatewayV2HTTPEvent event(JsonNode body, String sourceIp, String idempotencyKey) {
+        APIGatewayV2HTTPEvent event = HttpEvents.withSourceIp(HttpEvents.withBody(HttpEvents.sample("incident-intake/valid.json"), body.toString()), sourceIp);
+        return idempotencyKey == null ? event : HttpEvents.withHeader(event, "Idempotency-Key", idempotencyKey);
+    }
+
+    private static ObjectNode validBody(String reporter) throws Exception {
+        ObjectNode body = (ObjectNode) JSON.readTree(HttpEvents.sample("incident-intake/valid.json").getBody());
+        body.put("reporterEmail", reporter);
+        return body;
+    }
+
+    private static String uniqueReporter() {
+        return "reporter-" + UUID.randomUUID().toString().substring(0, 12) + "@example.org";
+    }
+
+    private static Set<String> fieldNames(APIGatewayV2HTTPResponse response) throws Exception {
+        Set<String> fields = new HashSet<>();
+        JSON.readTree(response.getBody()).get("fields").forEach(field -> fields.add(field.get("field").asText()));
+        return fields;
+    }
+
+    private Map<String, AttributeValue> storedReport(String id) {
+        return stack.dynamoDb().getItem(r -> r.tableName(stack.physicalName("IncidentReportsTable"))
+                .key(Map.of("id", AttributeValue.fromS(id))).consistentRead(true)).item();
+    }
+
+    private int reportCount() {
+        return stack.dynamoDb().scan(r -> r.tableName(stack.physicalName("IncidentReportsTable"))).count();
+    }
+}
