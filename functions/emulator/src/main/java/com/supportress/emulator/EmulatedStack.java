@@ -1,6 +1,7 @@
 package com.supportress.emulator;
 
 import com.supportress.shared.aws.AwsSettings;
+import com.supportress.shared.aws.SecondaryRegionBuckets;
 import com.supportress.shared.config.FunctionApplication;
 import com.supportress.shared.config.FunctionEnvironment;
 import io.micronaut.context.ApplicationContext;
@@ -173,8 +174,23 @@ public final class EmulatedStack {
                 : value;
     }
 
+    /** A resource attribute, as {@code !GetAtt logicalId.attribute} gives it to a function. */
+    public String getAttribute(String logicalId, String attribute) {
+        return String.valueOf(getAtt(logicalId, attribute));
+    }
+
+    /** The second region (template parameter SecondaryRegion), where replicas and backup copies live. */
+    public Region secondaryRegion() {
+        return Region.of(parameter("SecondaryRegion"));
+    }
+
+    @SuppressWarnings("unchecked")
     private Object getAtt(String logicalId, String attribute) {
         String type = (String) template.resources().getOrDefault(logicalId, Map.of()).get("Type");
+        if (SecondaryRegionBuckets.RESOURCE_TYPE.equals(type)) {
+            Map<String, Object> properties = (Map<String, Object>) resolve(template.properties(logicalId));
+            return SecondaryRegionBuckets.bucketName((String) properties.get("NamePrefix"), attribute);
+        }
         String name = physicalName(logicalId);
         return switch (attribute) {
             case "Arn" -> switch (String.valueOf(type)) {

@@ -1,5 +1,7 @@
 package com.supportress.emulator;
 
+import com.supportress.shared.aws.SecondaryRegionBuckets;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
@@ -30,6 +32,22 @@ final class StackProvisioner {
         queues.keySet().stream().filter(id -> queues.get(id).toString().contains("RedrivePolicy")).forEach(this::createQueue);
         template.resourcesOfType("AWS::S3::Bucket").keySet().forEach(this::createBucket);
         template.resourcesOfType("AWS::SES::EmailIdentity").keySet().forEach(this::createEmailIdentity);
+        template.resourcesOfType(SecondaryRegionBuckets.RESOURCE_TYPE).keySet().forEach(this::createSecondaryRegionBuckets);
+    }
+
+    /** What the custom resource does in AWS, reduced to what the emulator keeps: buckets in the second region. */
+    @SuppressWarnings("unchecked")
+    private void createSecondaryRegionBuckets(String logicalId) {
+        Map<String, Object> properties = (Map<String, Object>) stack.resolve(stack.template().properties(logicalId));
+        Region region = Region.of((String) properties.get("Region"));
+        for (Map<String, Object> bucket : list(properties.get("Buckets"))) {
+            String name = stack.getAttribute(logicalId, (String) bucket.get("Name"));
+            boolean objectLock = bucket.get("ObjectLockGovernanceDays") != null;
+            var s3 = stack.s3(region);
+            s3.createBucket(r -> r.bucket(name).objectLockEnabledForBucket(objectLock)
+                    .createBucketConfiguration(c -> c.locationConstraint(region.id())));
+            s3.putBucketVersioning(r -> r.bucket(name).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -1,0 +1,40 @@
+package com.supportress.emulator;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Integration tier: template.yaml stood up on the emulator (moto unless AWS_ENDPOINT_URL is set). */
+class EmulatedStackIT {
+
+    @Test
+    void createsEveryTableOfTheTemplateUnderTheStackName() {
+        EmulatedStack stack = EmulatedStack.create(Map.of());
+        var tables = stack.dynamoDb().listTables().tableNames();
+        for (String logicalId : stack.template().resourcesOfType("AWS::DynamoDB::Table").keySet()) {
+            assertTrue(tables.contains(stack.stackName() + "-" + logicalId), logicalId + " missing from " + tables);
+        }
+    }
+
+    @Test
+    void functionEnvironmentResolvesReferencesToLocalNames() {
+        EmulatedStack stack = EmulatedStack.create(Map.of("SecurityTeamEmail", "team@example.org"));
+        var environment = stack.environment("IncidentIntakeFunction");
+        assertEquals(stack.stackName() + "-IncidentReportsTable", environment.require("INCIDENT_REPORTS_TABLE"));
+        assertEquals("team@example.org", environment.require("SECURITY_TEAM_EMAIL"));
+        assertEquals(stack.endpoint().toString(), environment.require("AWS_ENDPOINT_URL"));
+        assertEquals("-XX:+TieredCompilation -XX:TieredStopAtLevel=1", environment.require("JAVA_TOOL_OPTIONS"), "Globals are merged in");
+    }
+
+    @Test
+    void secondRegionBucketsExistInTheSecondRegion() {
+        EmulatedStack stack = EmulatedStack.create(Map.of());
+        String replica = stack.getAttribute("SecondaryRegionBuckets", "UploadReplicaBucket");
+        assertEquals((stack.stackName() + "-" + Emulator.ACCOUNT_ID + "-uploadreplicabucket"), replica);
+        var location = stack.s3(stack.secondaryRegion()).getBucketLocation(r -> r.bucket(replica)).locationConstraintAsString();
+        assertEquals(stack.secondaryRegion().id(), location);
+    }
+}
