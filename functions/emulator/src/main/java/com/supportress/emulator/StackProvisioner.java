@@ -33,6 +33,7 @@ final class StackProvisioner {
         template.resourcesOfType("AWS::S3::Bucket").keySet().forEach(this::createBucket);
         template.resourcesOfType("AWS::SES::EmailIdentity").keySet().forEach(this::createEmailIdentity);
         template.resourcesOfType(SecondaryRegionBuckets.RESOURCE_TYPE).keySet().forEach(this::createSecondaryRegionBuckets);
+        template.resourcesOfType("AWS::SecretsManager::Secret").keySet().forEach(id -> EmulatedSecrets.create(stack, id));
     }
 
     /** What the custom resource does in AWS, reduced to what the emulator keeps: buckets in the second region. */
