@@ -2,6 +2,7 @@ package com.supportress.billing;
 
 import com.supportress.shared.config.FunctionEnvironment;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Secondary;
 import jakarta.inject.Singleton;
 
 import java.time.Duration;
@@ -42,7 +43,9 @@ public record BillingConfig(
 
     @Factory
     static class Beans {
+        // Secondary: a test (or the benchmark) may register its own config, e.g. an unverified sender or a fake Stripe API.
         @Singleton
+        @Secondary
         BillingConfig billingConfig(FunctionEnvironment environment) {
             return BillingConfig.from(environment);
         }
