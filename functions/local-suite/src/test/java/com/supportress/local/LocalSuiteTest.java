@@ -1,0 +1,33 @@
+package com.supportress.local;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.supportress.incident.IncidentIntakeHandler;
+import com.supportress.incident.IncidentNotificationRetryHandler;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Unit tier: the local suite's parsing of its inputs, no emulator. */
+class LocalSuiteTest {
+
+    @Test
+    void parameterOverridesReadSamsFormat() {
+        assertEquals(Map.of("SecurityTeamEmail", "me@example.org", "Stage", "dev"),
+                LocalSuite.parameterOverrides(" SecurityTeamEmail=me@example.org  Stage=dev "));
+        assertEquals(Map.of(), LocalSuite.parameterOverrides(""));
+    }
+
+    @Test
+    void queryStringsAreDecodedAndRepeatsJoined() {
+        assertEquals(Map.of("a", "1,2", "b c", "d/e", "flag", ""), QueryStrings.parse("a=1&b+c=d%2Fe&a=2&flag"));
+    }
+
+    @Test
+    void handlerInputTypeComesFromItsRequestHandlerTypeArgument() {
+        assertEquals(APIGatewayV2HTTPEvent.class, LocalFunctions.inputType(IncidentIntakeHandler.class));
+        assertEquals(ScheduledEvent.class, LocalFunctions.inputType(IncidentNotificationRetryHandler.class));
+    }
+}
