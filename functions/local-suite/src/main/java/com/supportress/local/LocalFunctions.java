@@ -5,8 +5,6 @@ import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.LocalFunction;
 import io.micronaut.context.ApplicationContext;
 
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,22 +33,6 @@ final class LocalFunctions implements AutoCloseable {
             throw new IllegalStateException("cannot start " + function.logicalId() + " (" + function.handlerClass()
                     + "); is its module a dependency of local-suite?", e);
         }
-    }
-
-    /** The handler's input type: the first type argument of the RequestHandler it implements. */
-    static Class<?> inputType(Class<?> handlerClass) {
-        for (Class<?> type = handlerClass; type != null; type = type.getSuperclass()) {
-            List<Type> candidates = new ArrayList<>(List.of(type.getGenericInterfaces()));
-            candidates.add(type.getGenericSuperclass());
-            for (Type candidate : candidates) {
-                if (candidate instanceof ParameterizedType parameterized
-                        && parameterized.getActualTypeArguments()[0] instanceof Class<?> input
-                        && RequestHandler.class.isAssignableFrom((Class<?>) parameterized.getRawType())) {
-                    return input;
-                }
-            }
-        }
-        throw new IllegalArgumentException(handlerClass.getName() + " is not a RequestHandler with a concrete input type");
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.HttpEvents;
 import com.supportress.emulator.LocalFunction;
+import com.supportress.emulator.LocalLambdaContext;
 import com.supportress.shared.http.ApiRequest;
 import com.supportress.shared.http.ApiResponse;
 import com.supportress.shared.http.ClientErrorException;

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.LocalFunction;
+import com.supportress.emulator.HandlerTypes;
+import com.supportress.emulator.LocalLambdaContext;
 import com.supportress.emulator.SampleEvents;
 
 import java.nio.file.Files;
@@ -76,7 +78,7 @@ public final class LocalSuite {
         LocalFunction function = LocalFunction.named(stack.template(), logicalId);
         try (LocalFunctions functions = new LocalFunctions(stack)) {
             RequestHandler<Object, Object> handler = functions.handler(function);
-            Object event = SampleEvents.load(eventFile, LocalFunctions.inputType(handler.getClass()));
+            Object event = SampleEvents.load(eventFile, HandlerTypes.inputType(handler.getClass()));
             Object result = handler.handleRequest(event, LocalLambdaContext.forFunction(logicalId));
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
         }

@@ -2,6 +2,7 @@ package com.supportress.local;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.supportress.emulator.HandlerTypes;
 import com.supportress.incident.IncidentIntakeHandler;
 import com.supportress.incident.IncidentNotificationRetryHandler;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class LocalSuiteTest {
 
     @Test
     void handlerInputTypeComesFromItsRequestHandlerTypeArgument() {
-        assertEquals(APIGatewayV2HTTPEvent.class, LocalFunctions.inputType(IncidentIntakeHandler.class));
-        assertEquals(ScheduledEvent.class, LocalFunctions.inputType(IncidentNotificationRetryHandler.class));
+        assertEquals(APIGatewayV2HTTPEvent.class, HandlerTypes.inputType(IncidentIntakeHandler.class));
+        assertEquals(ScheduledEvent.class, HandlerTypes.inputType(IncidentNotificationRetryHandler.class));
     }
 }

@@ -1,4 +1,4 @@
-package com.supportress.local;
+package com.supportress.emulator;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /** The Lambda context a local invocation gets: a fresh request id, the function's name, a 30 s budget. */
-record LocalLambdaContext(String functionName, String awsRequestId, long deadlineMillis) implements Context {
+public record LocalLambdaContext(String functionName, String awsRequestId, long deadlineMillis) implements Context {
 
-    static LocalLambdaContext forFunction(String functionName) {
+    public static LocalLambdaContext forFunction(String functionName) {
         return new LocalLambdaContext(functionName, UUID.randomUUID().toString(), System.currentTimeMillis() + 30_000);
     }
 
