@@ -20,9 +20,14 @@ public final class HandlerTypes {
             candidates.add(type.getGenericSuperclass());
             for (Type candidate : candidates) {
                 if (candidate instanceof ParameterizedType parameterized
-                        && parameterized.getActualTypeArguments()[0] instanceof Class<?> input
                         && RequestHandler.class.isAssignableFrom((Class<?>) parameterized.getRawType())) {
-                    return input;
+                    Type input = parameterized.getActualTypeArguments()[0];
+                    if (input instanceof Class<?> plain) {
+                        return plain;
+                    }
+                    if (input instanceof ParameterizedType generic) {
+                        return (Class<?>) generic.getRawType();
+                    }
                 }
             }
         }

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.LocalFunction;
+import com.supportress.emulator.ParameterOverrides;
 import com.supportress.emulator.HandlerTypes;
 import com.supportress.emulator.LocalLambdaContext;
 import com.supportress.emulator.SampleEvents;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -30,7 +30,7 @@ public final class LocalSuite {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> parameters = parameterOverrides(System.getenv().getOrDefault("PARAMETER_OVERRIDES", ""));
+        Map<String, String> parameters = ParameterOverrides.parse(System.getenv().getOrDefault("PARAMETER_OVERRIDES", ""));
         if (args.length == 2) {
             invoke(args[0], Path.of(args[1]), parameters);
             return;
@@ -82,17 +82,5 @@ public final class LocalSuite {
             Object result = handler.handleRequest(event, LocalLambdaContext.forFunction(logicalId));
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
         }
-    }
-
-    /** SAM's {@code --parameter-overrides} form: {@code Name=Value Name2=Value2}. */
-    static Map<String, String> parameterOverrides(String text) {
-        Map<String, String> overrides = new LinkedHashMap<>();
-        for (String pair : text.trim().split("\\s+")) {
-            int equals = pair.indexOf('=');
-            if (equals > 0) {
-                overrides.put(pair.substring(0, equals), pair.substring(equals + 1));
-            }
-        }
-        return overrides;
     }
 }

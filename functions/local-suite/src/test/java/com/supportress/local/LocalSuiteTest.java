@@ -3,6 +3,7 @@ package com.supportress.local;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.supportress.emulator.HandlerTypes;
+import com.supportress.emulator.ParameterOverrides;
 import com.supportress.incident.IncidentIntakeHandler;
 import com.supportress.incident.IncidentNotificationRetryHandler;
 import org.junit.jupiter.api.Test;
@@ -17,8 +18,8 @@ class LocalSuiteTest {
     @Test
     void parameterOverridesReadSamsFormat() {
         assertEquals(Map.of("SecurityTeamEmail", "me@example.org", "Stage", "dev"),
-                LocalSuite.parameterOverrides(" SecurityTeamEmail=me@example.org  Stage=dev "));
-        assertEquals(Map.of(), LocalSuite.parameterOverrides(""));
+                ParameterOverrides.parse(" SecurityTeamEmail=me@example.org  Stage=dev "));
+        assertEquals(Map.of(), ParameterOverrides.parse(""));
     }
 
     @Test
