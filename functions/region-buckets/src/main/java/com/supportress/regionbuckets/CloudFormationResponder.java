@@ -31,7 +31,8 @@ public class CloudFormationResponder {
 
     public void send(URI responseUrl, CustomResourceResponse response) {
         HttpRequest request = HttpRequest.newBuilder(responseUrl)
-                .timeout(Duration.ofSeconds(30))
+                // Connect and answer well within the handler's answer reserve.
+                .timeout(Duration.ofSeconds(8))
                 // The URL is signed without a content type, so the request must not name one.
                 .header("Content-Type", "")
                 .PUT(HttpRequest.BodyPublishers.ofString(json.write(response)))

@@ -1,5 +1,6 @@
 package com.supportress.regionbuckets;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
 import com.supportress.shared.config.FunctionApplication;
 import com.supportress.shared.config.FunctionEnvironment;
@@ -10,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -20,6 +22,11 @@ import java.util.Map;
 public class RegionBucketsHandler extends MicronautRequestHandler<CloudFormationCustomResourceEvent, CustomResourceResponse> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegionBucketsHandler.class);
+
+    /** Kept free of the invocation's remaining time, to send the answer even when the buckets' setup overruns. */
+    static final Duration ANSWER_RESERVE = Duration.ofSeconds(15);
+    /** Without a Lambda context (local runs, tests) the budget is the template's Timeout less the reserve. */
+    static final Duration DEFAULT_BUDGET = Duration.ofSeconds(120).minus(ANSWER_RESERVE);
 
     private final RegionBucketsService buckets;
     private final CloudFormationResponder responder;
@@ -47,12 +54,18 @@ public class RegionBucketsHandler extends MicronautRequestHandler<CloudFormation
         }
     }
 
+    private Duration workBudget() {
+        return getApplicationContext().findBean(Context.class)
+                .map(invocation -> Duration.ofMillis(invocation.getRemainingTimeInMillis()).minus(ANSWER_RESERVE))
+                .orElse(DEFAULT_BUDGET);
+    }
+
     private CustomResourceResponse outcome(CloudFormationCustomResourceEvent event) {
         try {
             return switch (String.valueOf(event.getRequestType())) {
                 case "Create", "Update" -> {
                     RegionBucketsRequest request = RegionBucketsRequest.from(event.getStackId(), event.getResourceProperties());
-                    Map<String, String> attributes = buckets.createOrUpdate(request);
+                    Map<String, String> attributes = TimeBox.run(() -> buckets.createOrUpdate(request), workBudget());
                     yield CustomResourceResponse.success(event, request.physicalResourceId(), attributes);
                 }
                 // Never fails, not even on invalid properties: a rollback after a failed Create must be able to finish.

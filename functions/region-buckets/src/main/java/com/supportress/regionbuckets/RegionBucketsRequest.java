@@ -23,6 +23,8 @@ public record RegionBucketsRequest(String partition, Region region, String nameP
     public record BucketSpec(String name, String bucketName, OptionalInt objectLockGovernanceDays) {
     }
 
+    /** Keeps the answer's Data (two attributes per bucket) well under CloudFormation's 4 KiB response limit. */
+    static final int MAX_BUCKETS = 10;
     /** S3 caps default retention at 100 years. */
     static final int MAX_RETENTION_DAYS = 36_500;
 
@@ -74,6 +76,8 @@ public record RegionBucketsRequest(String partition, Region region, String nameP
         Object listed = given.get("Buckets");
         if (!(listed instanceof List<?> entries) || entries.isEmpty()) {
             problems.add("Buckets is missing or empty");
+        } else if (entries.size() > MAX_BUCKETS) {
+            problems.add("Buckets lists " + entries.size() + " buckets; at most " + MAX_BUCKETS + " per resource");
         } else {
             Set<String> attributes = new HashSet<>();
             for (int i = 0; i < entries.size(); i++) {

@@ -1,5 +1,9 @@
 package com.supportress.regionbuckets;
 
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,6 +11,8 @@ import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.Emulator;
 import com.supportress.emulator.SampleEvents;
 import com.supportress.shared.aws.SecondaryRegionBuckets;
+import com.supportress.shared.config.FunctionApplication;
+import com.supportress.shared.config.FunctionEnvironment;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +34,8 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -221,10 +228,30 @@ class RegionBucketsIT {
     }
 
     @Test
+    void setupOverrunningTheInvocationsTimeIsAnsweredFailedBeforeLambdaStopsIt() throws Exception {
+        // An S3 endpoint that accepts connections and never answers: every call hangs until its socket timeout.
+        try (ServerSocket silentS3 = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Map<String, String> variables = new HashMap<>(stack.environment("RegionBucketsFunction").variables());
+            variables.put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + silentS3.getLocalPort());
+            try (RegionBucketsHandler stuck = new RegionBucketsHandler(FunctionApplication.start(FunctionEnvironment.of(variables)))) {
+                long started = System.nanoTime();
+                stuck.handleRequest(event("create.json", e -> { }), lambdaContext(RegionBucketsHandler.ANSWER_RESERVE.plusSeconds(1)));
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+                JsonNode answer = responses.poll(5, TimeUnit.SECONDS).body();
+                assertEquals("FAILED", answer.get("Status").asText());
+                assertTrue(answer.get("Reason").asText().contains("not done within"), answer.get("Reason").asText());
+                assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "answered after " + took);
+            }
+        }
+    }
+
+    @Test
     void unreachableAnswerFailsTheInvocationSoLambdaRetriesIt() {
         responseStatus = 403;
 
-        assertThrows(IllegalStateException.class, () -> handler.handleRequest(event("create.json", e -> { }), null));
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> handler.handleRequest(event("create.json", e -> { }), null));
+        assertTrue(thrown.getMessage().contains("answered 403"), thrown.getMessage());
     }
 
     /** The sample event, pointed at this test's response URL, second region and bucket prefix, then changed as given. */
@@ -245,6 +272,24 @@ class RegionBucketsIT {
         ReceivedResponse received = responses.poll(5, TimeUnit.SECONDS);
         assertNotNull(received, "nothing reached the response URL");
         return received.body();
+    }
+
+    /** A Lambda invocation context with the given time left, as Lambda passes it to the handler. */
+    private static Context lambdaContext(Duration remaining) {
+        long deadline = System.nanoTime() + remaining.toNanos();
+        return new Context() {
+            public String getAwsRequestId() { return "local-request"; }
+            public String getLogGroupName() { return "/aws/lambda/local"; }
+            public String getLogStreamName() { return "local"; }
+            public String getFunctionName() { return "RegionBucketsFunction"; }
+            public String getFunctionVersion() { return "$LATEST"; }
+            public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:123456789012:function:RegionBucketsFunction"; }
+            public CognitoIdentity getIdentity() { return null; }
+            public ClientContext getClientContext() { return null; }
+            public int getRemainingTimeInMillis() { return (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000); }
+            public int getMemoryLimitInMB() { return 1024; }
+            public LambdaLogger getLogger() { return null; }
+        };
     }
 
     private List<String> bucketsWithOurPrefix() {

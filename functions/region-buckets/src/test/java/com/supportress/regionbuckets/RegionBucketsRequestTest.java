@@ -6,6 +6,7 @@ import software.amazon.awssdk.regions.Region;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -69,6 +70,17 @@ class RegionBucketsRequestTest {
                 "Buckets", List.of(Map.of("Name", "Backup", "ObjectLockGovernanceDays", "36501")));
 
         assertThrows(InvalidPropertiesException.class, () -> RegionBucketsRequest.from(STACK, properties));
+    }
+
+    @Test
+    void atMostTenBucketsSoTheAnswerFitsCloudFormationsLimit() {
+        List<Map<String, String>> eleven = IntStream.rangeClosed(1, 11).mapToObj(i -> Map.of("Name", "Replica" + i)).toList();
+        Map<String, Object> properties = Map.of("Region", "us-west-2", "NamePrefix", "p-123456789012", "Buckets", eleven);
+
+        InvalidPropertiesException refused = assertThrows(InvalidPropertiesException.class, () -> RegionBucketsRequest.from(STACK, properties));
+        assertTrue(refused.getMessage().contains("at most 10"), refused.getMessage());
+        assertEquals(10, RegionBucketsRequest.from(STACK, Map.of("Region", "us-west-2", "NamePrefix", "p-123456789012",
+                "Buckets", eleven.subList(0, 10))).buckets().size());
     }
 
     @Test
