@@ -55,14 +55,22 @@ public class BillingService {
         // both finish the work, since every step below is idempotent.
         if (!event.handled()) {
             store.markProcessed(event, BillingStore.Status.IGNORED);
-            LOG.info("event type={} recorded and ignored", event.type());
+            event.notApplied().ifPresentOrElse(
+                    reason -> LOG.warn("event type={} recorded but not applied: {}", event.type(), reason),
+                    () -> LOG.info("event type={} recorded and ignored", event.type()));
             return Outcome.IGNORED;
         }
         int written = 0;
         for (StateChange change : event.changes()) {
             written += store.apply(change) ? 1 : 0;
         }
-        event.dunning().ifPresent(notice -> notifyPaymentFailed(event, notice));
+        boolean mailSettled = event.dunning().map(notice -> notifyPaymentFailed(event, notice)).orElse(true);
+        if (!mailSettled) {
+            // A parallel delivery holds the mail's lease: the event stays RECEIVED, so should that delivery fail,
+            // the provider's retry of it still finds work to do. The one that sends marks the event done.
+            LOG.info("event type={} applied; its mail is being sent by a parallel delivery", event.type());
+            return Outcome.DUPLICATE;
+        }
         store.markProcessed(event, BillingStore.Status.DONE);
         LOG.info("event type={} applied groups={}/{} repeat={}", event.type(), written, event.changes().size(), earlier.isPresent());
         return earlier.isPresent() ? Outcome.DUPLICATE : Outcome.APPLIED;
@@ -71,20 +79,21 @@ public class BillingService {
     /**
      * Once per invoice, not per delivery: the mail record's conditional claim lets one sender through. If SES
      * fails the claim is released and the exception propagates, so the provider retries the event and the
-     * retry sends the mail; a mail already marked sent is never sent again.
+     * retry sends the mail; a mail already marked sent is never sent again. Returns whether the mail is settled
+     * (sent now or before, or impossible for want of a contact); false while another delivery holds the lease.
      */
-    private void notifyPaymentFailed(BillingEvent event, DunningNotice notice) {
+    private boolean notifyPaymentFailed(BillingEvent event, DunningNotice notice) {
         String mailKey = "mail:dunning:" + event.provider().id() + ":" + notice.invoiceId();
         Instant now = clock.instant();
         if (!store.claimMail(mailKey, now, now.plus(MAIL_LEASE))) {
-            return;
+            return store.mailSettled(mailKey);
         }
         String accountKey = event.subject().orElseThrow();
         Optional<String> recipient = notice.billingEmail().or(() -> store.billingEmail(accountKey));
         if (recipient.isEmpty()) {
             LOG.warn("payment failed for invoice {} but the account has no billing contact", notice.invoiceId());
             store.finishMail(mailKey, "no_contact", now);
-            return;
+            return true;
         }
         try {
             mailer.sendPaymentFailed(recipient.get(), notice);
@@ -94,6 +103,7 @@ public class BillingService {
         }
         store.finishMail(mailKey, "sent", clock.instant());
         LOG.info("dunning mail sent for invoice {}", notice.invoiceId());
+        return true;
     }
 
     /** The operator's view of one account (or of a charge, for disputes). */

@@ -147,6 +147,13 @@ public class BillingStore {
         }
     }
 
+    /** Whether the mail is finished for good (sent, or no contact to send it to), as opposed to claimed and pending. */
+    public boolean mailSettled(String mailKey) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(config.eventsTable())
+                .key(Map.of("pk", AttributeValue.fromS(mailKey))).consistentRead(true).projectionExpression("mailStatus")).item();
+        return item != null && item.containsKey("mailStatus") && !item.get("mailStatus").s().equals("pending");
+    }
+
     /** Ends a claimed mail for good: {@code sent}, or {@code no_contact} when the account has no billing contact. */
     public void finishMail(String mailKey, String outcome, Instant at) {
         dynamoDb.updateItem(r -> r.tableName(config.eventsTable())

@@ -16,8 +16,9 @@ import java.util.function.Supplier;
 
 /**
  * Lambda entry point for POST /webhooks/stripe, POST /webhooks/chargebee and the operators' IAM-protected
- * GET /billing/accounts/{provider}/{customerId}. A refused webhook (bad signature or credentials, malformed)
- * stores nothing; an accepted one answers 200 once it is recorded and applied, duplicates and unknown types included.
+ * GET /billing/accounts/{provider}/{customerId}. A refused webhook (bad signature or credentials, not JSON, no event
+ * id or type) stores nothing; an accepted one answers 200 once it is recorded and applied, duplicates, unknown types
+ * and events billing cannot apply included.
  */
 public class BillingWebhooksHandler extends HttpFunctionHandler {
 

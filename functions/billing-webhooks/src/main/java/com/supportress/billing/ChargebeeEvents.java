@@ -31,12 +31,20 @@ final class ChargebeeEvents {
     private ChargebeeEvents() {
     }
 
-    /** Reads the envelope; a missing id, type or time is a malformed event. */
+    /** Reads the envelope; a missing id, type, time or content is a malformed event, refused before anything is stored. */
     static BillingEvent reduce(Payload event) {
         String eventId = event.requiredText("id");
         String type = event.requiredText("event_type");
         Instant occurredAt = Instant.ofEpochSecond(event.requiredNumber("occurred_at"));
         Payload content = event.object("content");
+        try {
+            return reduceContent(eventId, type, occurredAt, content);
+        } catch (MalformedEventException e) {
+            return BillingEvent.notApplied(Provider.CHARGEBEE, eventId, type, occurredAt, e);
+        }
+    }
+
+    private static BillingEvent reduceContent(String eventId, String type, Instant occurredAt, Payload content) {
         return switch (type) {
             case "subscription_created", "subscription_activated", "subscription_changed", "subscription_renewed",
                  "subscription_cancelled", "subscription_reactivated" -> subscription(eventId, type, occurredAt, content);

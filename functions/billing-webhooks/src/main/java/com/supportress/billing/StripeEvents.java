@@ -48,6 +48,14 @@ final class StripeEvents {
 
     static BillingEvent reduce(String eventId, String type, long created, Payload object) {
         Instant occurredAt = Instant.ofEpochSecond(created);
+        try {
+            return reduceObject(eventId, type, occurredAt, object);
+        } catch (MalformedEventException e) {
+            return BillingEvent.notApplied(Provider.STRIPE, eventId, type, occurredAt, e);
+        }
+    }
+
+    private static BillingEvent reduceObject(String eventId, String type, Instant occurredAt, Payload object) {
         return switch (type) {
             case "customer.created", "customer.updated", "customer.deleted" -> customer(eventId, type, occurredAt, object);
             case "checkout.session.completed" -> checkout(eventId, type, occurredAt, object);

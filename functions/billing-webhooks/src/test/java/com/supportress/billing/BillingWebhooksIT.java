@@ -96,10 +96,14 @@ class BillingWebhooksIT {
     }
 
     @Test
-    void signedEventLackingItsCustomerIsRefusedAndNothingStored() {
-        ObjectNode event = BillingSamples.stripe("invoice.paid");
-        ((ObjectNode) event.at("/data/object")).remove("customer");
-        assertRefused(billing.stripe(event), 400);
+    void genuineEventBillingCannotApplyIsAnsweredAndRecordedSoStripeStopsRetrying() throws Exception {
+        ObjectNode event = BillingSamples.stripe("checkout.session.completed");
+        ((ObjectNode) event.at("/data/object")).putNull("customer");
+        APIGatewayV2HTTPResponse response = billing.stripe(event);
+
+        assertEquals("ignored", outcome(response));
+        assertEquals("IGNORED", billing.eventItem("stripe:" + event.get("id").asText()).get("status").s());
+        assertTrue(billing.items("BillingStateTable").isEmpty());
     }
 
     @Test
@@ -214,6 +218,28 @@ class BillingWebhooksIT {
     }
 
     @Test
+    void eventWhoseMailAParallelDeliveryHoldsStaysOpenUntilTheMailIsSettled() {
+        // A parallel delivery of the same invoice's failure has claimed the mail and is (say) still sending it.
+        long leaseUntil = billing.clock.instant().plus(BillingService.MAIL_LEASE).toEpochMilli();
+        billing.stack.dynamoDb().putItem(r -> r.tableName(billing.stack.physicalName("BillingEventsTable")).item(Map.of(
+                "pk", AttributeValue.fromS("mail:dunning:stripe:in_1TdemoAcme0001"),
+                "mailStatus", AttributeValue.fromS("pending"),
+                "leaseUntil", AttributeValue.fromN(Long.toString(leaseUntil)))));
+        ObjectNode failed = withContact(BillingSamples.stripe("invoice.payment_failed"));
+        String eventKey = "stripe:" + failed.get("id").asText();
+
+        assertEquals(200, billing.stripe(failed).getStatusCode());
+        assertEquals("RECEIVED", billing.eventItem(eventKey).get("status").s(), "not done while the mail is not settled");
+        assertTrue(SentMail.to(contact).isEmpty());
+
+        // That delivery died without sending; the provider retries after the lease has run out.
+        billing.clock.advance(BillingService.MAIL_LEASE.plusSeconds(1));
+        assertEquals(200, billing.stripe(failed).getStatusCode());
+        assertEquals("DONE", billing.eventItem(eventKey).get("status").s());
+        assertEquals(1, SentMail.to(contact).size());
+    }
+
+    @Test
     void chargebeeEventWithCorrectCredentialsIsApplied() {
         assertEquals(200, billing.chargebee(BillingSamples.chargebee("subscription_created")).getStatusCode());
         Map<String, AttributeValue> subscription = billing.stateItem("chargebee#AzZdemoAcme0001", "SUB#AzZdemoSub0001");
@@ -234,6 +260,14 @@ class BillingWebhooksIT {
     @Test
     void chargebeeMalformedJsonIsRefusedAndNothingStored() {
         assertRefused(billing.send(BillingStack.chargebeeRequest("{\"id\": \"ev_1\", ",
+                BillingStack.CHARGEBEE_USER + ":" + BillingStack.CHARGEBEE_PASSWORD)), 400);
+    }
+
+    @Test
+    void chargebeeEventWithoutTypeIsRefusedAndNothingStored() {
+        ObjectNode event = BillingSamples.chargebee("payment_failed");
+        event.remove("event_type");
+        assertRefused(billing.send(BillingStack.chargebeeRequest(event.toString(),
                 BillingStack.CHARGEBEE_USER + ":" + BillingStack.CHARGEBEE_PASSWORD)), 400);
     }
 

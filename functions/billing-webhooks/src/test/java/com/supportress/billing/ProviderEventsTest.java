@@ -103,10 +103,12 @@ class ProviderEventsTest {
     }
 
     @Test
-    void stripeInvoiceWithoutCustomerIsMalformed() {
+    void stripeInvoiceWithoutCustomerIsRecordedButNotApplied() {
         ObjectNode event = BillingSamples.stripe("invoice.paid");
         ((ObjectNode) event.at("/data/object")).remove("customer");
-        assertThrows(MalformedEventException.class, () -> stripe(event));
+        BillingEvent reduced = stripe(event);
+        assertFalse(reduced.handled());
+        assertTrue(reduced.notApplied().orElseThrow().contains("customer"));
     }
 
     private static void assertKeepsNoCardData(BillingEvent event) {
