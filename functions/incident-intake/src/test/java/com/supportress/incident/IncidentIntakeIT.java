@@ -32,6 +32,7 @@ import java.util.concurrent.Future;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Integration tier: incident intake against the emulator (moto unless AWS_ENDPOINT_URL is set), one fresh stack per test. */
@@ -277,13 +278,18 @@ class IncidentIntakeIT {
         assertEquals("pending", pending.get("notificationStatus").s());
         assertTrue(SentMail.to(securityTeam).isEmpty());
 
-        stack.ses().createEmailIdentity(r -> r.emailIdentity(sender));
         try (IncidentNotificationRetryHandler retry = new IncidentNotificationRetryHandler(stack.start("IncidentNotificationRetryFunction", clock))) {
             ScheduledEvent tick = SampleEvents.load("incident-intake/notification-retry.json", ScheduledEvent.class);
             assertEquals(new IncidentService.RetryResult(0, 0, 0), retry.handleRequest(tick, null),
                     "a report younger than the grace period is left to its own request");
 
             clock.advance(IncidentService.RETRY_GRACE.plusSeconds(1));
+            IllegalStateException stillFailing = assertThrows(IllegalStateException.class, () -> retry.handleRequest(tick, null),
+                    "a round that leaves mail owed fails, for the alarm");
+            assertTrue(stillFailing.getMessage().startsWith("1 of 1"));
+            assertTrue(SentMail.to(securityTeam).isEmpty());
+
+            stack.ses().createEmailIdentity(r -> r.emailIdentity(sender));
             assertEquals(new IncidentService.RetryResult(1, 1, 0), retry.handleRequest(tick, null));
             assertEquals(new IncidentService.RetryResult(0, 0, 0), retry.handleRequest(tick, null));
         }
