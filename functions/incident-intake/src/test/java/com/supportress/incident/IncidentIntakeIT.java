@@ -328,6 +328,14 @@ class IncidentIntakeIT {
         assertEquals(0, reportCount());
     }
 
+    @Test
+    void snapStartPrimingExercisesTheHotPathAndStoresNothing() {
+        assertTrue(handler.priming().prime());
+        assertEquals(0, reportCount());
+        assertEquals(0, stack.dynamoDb().scan(r -> r.tableName(stack.physicalName("IntakeControlTable"))).count());
+        assertTrue(SentMail.to(securityTeam).isEmpty());
+    }
+
     private APIGatewayV2HTTPResponse post(JsonNode body, String sourceIp) {
         return post(body, sourceIp, null);
     }
