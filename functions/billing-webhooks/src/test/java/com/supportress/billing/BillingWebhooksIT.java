@@ -295,6 +295,13 @@ class BillingWebhooksIT {
         assertFalse(response.getBody().contains("Watermark"));
     }
 
+    @Test
+    void snapStartPrimingExercisesTheHotPathAndStoresNothing() {
+        assertTrue(billing.handler.priming().prime());
+        assertTrue(billing.items("BillingEventsTable").isEmpty());
+        assertTrue(billing.items("BillingStateTable").isEmpty());
+    }
+
     private void assertRefused(APIGatewayV2HTTPResponse response, int status) {
         assertEquals(status, response.getStatusCode(), response.getBody());
         assertTrue(response.getBody().contains("\"error\""));
