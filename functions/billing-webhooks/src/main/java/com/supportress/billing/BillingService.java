@@ -69,7 +69,7 @@ public class BillingService {
             // A parallel delivery holds the mail's lease: the event stays RECEIVED, so should that delivery fail,
             // the provider's retry of it still finds work to do. The one that sends marks the event done.
             LOG.info("event type={} applied; its mail is being sent by a parallel delivery", event.type());
-            return Outcome.DUPLICATE;
+            return earlier.isPresent() ? Outcome.DUPLICATE : Outcome.APPLIED;
         }
         store.markProcessed(event, BillingStore.Status.DONE);
         LOG.info("event type={} applied groups={}/{} repeat={}", event.type(), written, event.changes().size(), earlier.isPresent());

@@ -133,7 +133,8 @@ public class BillingStore {
         try {
             dynamoDb.updateItem(r -> r.tableName(config.eventsTable())
                     .key(Map.of("pk", AttributeValue.fromS(mailKey)))
-                    .updateExpression("SET mailStatus = :pending, leaseUntil = :lease, claimedAt = :now ADD attempts :one")
+                    .updateExpression("SET mailStatus = :pending, leaseUntil = :lease, claimedAt = :now ADD #attempts :one")
+                    .expressionAttributeNames(Map.of("#attempts", "attempts"))
                     .conditionExpression("attribute_not_exists(pk) OR (mailStatus = :pending AND leaseUntil < :nowEpoch)")
                     .expressionAttributeValues(Map.of(
                             ":pending", AttributeValue.fromS("pending"),
@@ -192,7 +193,8 @@ public class BillingStore {
     public List<Map<String, AttributeValue>> recentEvents(String subject, int limit) {
         return dynamoDb.query(r -> r.tableName(config.eventsTable())
                 .indexName(SUBJECT_INDEX)
-                .keyConditionExpression("subject = :subject")
+                .keyConditionExpression("#subject = :subject")
+                .expressionAttributeNames(Map.of("#subject", "subject"))
                 .expressionAttributeValues(Map.of(":subject", AttributeValue.fromS(subject)))
                 .scanIndexForward(false)
                 .limit(limit)).items();

@@ -3,6 +3,7 @@ package com.supportress.billing;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,7 @@ final class ChargebeeEvents {
         fields.put("cancelAtPeriodEnd", AttributeValue.fromBool(providerStatus.equals("non_renewing")));
         fields.put("trialEnd", n(subscription.number("trial_end")));
         fields.put("canceledAt", n(subscription.number("cancelled_at")));
-        List<StateChange> changes = new java.util.ArrayList<>();
+        List<StateChange> changes = new ArrayList<>();
         changes.add(new StateChange(account, BillingStore.subscriptionItem(id), "subscription",
                 version(subscription, at, LIFECYCLE.indexOf(providerStatus) + 1, eventId), fields));
         content.optionalObject("customer").ifPresent(customer -> changes.add(customer(eventId, at, account, customer)));
@@ -103,7 +104,7 @@ final class ChargebeeEvents {
                 ? Optional.of(new DunningNotice(invoice, content.text("customer.email"), content.number("invoice.amount_due")
                         .or(() -> transaction.number("amount")).orElse(0L), transaction.text("currency_code").orElse("USD"), 1))
                 : Optional.empty();
-        List<StateChange> changes = new java.util.ArrayList<>();
+        List<StateChange> changes = new ArrayList<>();
         changes.add(new StateChange(account, BillingStore.ACCOUNT_ITEM, "payment", new Watermark(at.toEpochMilli(), rank, eventId), fields));
         content.optionalObject("customer").ifPresent(customer -> changes.add(customer(eventId, at, account, customer)));
         return new BillingEvent(Provider.CHARGEBEE, eventId, type, at, Optional.of(account), changes, dunning);

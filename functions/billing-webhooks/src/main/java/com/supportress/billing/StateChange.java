@@ -2,6 +2,7 @@ package com.supportress.billing;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -19,7 +20,7 @@ public record StateChange(String accountKey, String itemKey, String group, Water
     public StateChange {
         Objects.requireNonNull(accountKey);
         Objects.requireNonNull(itemKey);
-        fields = java.util.Collections.unmodifiableMap(new HashMap<>(fields));
+        fields = Collections.unmodifiableMap(new HashMap<>(fields));
     }
 
     /** The attribute that holds this group's watermark on the item. */
