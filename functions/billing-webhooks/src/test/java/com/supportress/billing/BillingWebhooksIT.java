@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.supportress.emulator.EmulatedSecrets;
 import com.supportress.emulator.SentMail;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -111,6 +112,21 @@ class BillingWebhooksIT {
         String body = BillingSamples.stripe("customer.created").toString();
         String signature = StripeSigner.header(body, BillingStack.STRIPE_PREVIOUS_SECRET, billing.clock.instant());
         assertEquals(200, billing.send(BillingStack.stripeRequest(body, signature)).getStatusCode());
+    }
+
+    @Test
+    void secretRotatedInSecretsManagerIsUsedWithinFiveMinutesWithoutRedeploy() {
+        String body = BillingSamples.stripe("customer.created").toString();
+        assertEquals(200, billing.stripe(body).getStatusCode());
+        String rotated = "whsec_rotated_" + UUID.randomUUID().toString().replace("-", "");
+        EmulatedSecrets.client(billing.stack).putSecretValue(r -> r.secretId(billing.stack.physicalName("BillingSecrets"))
+                .secretString("{\"stripeSigningSecrets\":[\"" + rotated + "\",\"" + BillingStack.STRIPE_SECRET + "\"],"
+                        + "\"chargebeeUsername\":\"chargebee\",\"chargebeePassword\":\"x\"}"));
+        String signedWithNew = BillingSamples.stripe("customer.updated").toString();
+
+        billing.clock.advance(WebhookSecretsSource.CACHE_FOR.plusSeconds(1));
+        assertEquals(200, billing.send(BillingStack.stripeRequest(signedWithNew,
+                StripeSigner.header(signedWithNew, rotated, billing.clock.instant()))).getStatusCode());
     }
 
     @Test
