@@ -77,6 +77,11 @@ final class StackProvisioner {
             }).toList());
         }
         stack.dynamoDb().createTable(request.build());
+        Map<String, Object> pitr = (Map<String, Object>) properties.get("PointInTimeRecoverySpecification");
+        if (pitr != null && Boolean.TRUE.equals(pitr.get("PointInTimeRecoveryEnabled"))) {
+            stack.dynamoDb().updateContinuousBackups(r -> r.tableName(name)
+                    .pointInTimeRecoverySpecification(s -> s.pointInTimeRecoveryEnabled(true)));
+        }
         Map<String, Object> ttl = (Map<String, Object>) properties.get("TimeToLiveSpecification");
         if (ttl != null && Boolean.TRUE.equals(ttl.get("Enabled"))) {
             stack.dynamoDb().updateTimeToLive(r -> r.tableName(name)
@@ -113,7 +118,8 @@ final class StackProvisioner {
     private void createBucket(String logicalId) {
         String name = stack.physicalName(logicalId);
         var s3 = stack.s3();
-        s3.createBucket(r -> r.bucket(name));
+        boolean objectLock = Boolean.TRUE.equals(stack.template().properties(logicalId).get("ObjectLockEnabled"));
+        s3.createBucket(r -> r.bucket(name).objectLockEnabledForBucket(objectLock));
         if (stack.template().properties(logicalId).containsKey("VersioningConfiguration")) {
             s3.putBucketVersioning(r -> r.bucket(name).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
         }
