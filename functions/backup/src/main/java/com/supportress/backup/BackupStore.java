@@ -4,7 +4,6 @@ import io.micronaut.json.JsonMapper;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -17,9 +16,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -80,13 +80,23 @@ public final class BackupStore {
 
     /** Every run id in the bucket, complete or not, oldest first. */
     public List<String> runIds() {
-        List<String> ids = new ArrayList<>();
-        s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(RUNS).delimiter("/")).commonPrefixes().stream()
-                .map(CommonPrefix::prefix)
-                .map(prefix -> prefix.substring(RUNS.length(), prefix.length() - 1))
-                .forEach(ids::add);
-        ids.sort(Comparator.naturalOrder());
-        return ids;
+        return List.copyOf(runs().keySet());
+    }
+
+    /**
+     * Run id to "has a manifest", from one listing of every key. Not a delimiter listing: moto reports a
+     * common prefix for keys that only have delete markers left, so pruned runs would seem to linger.
+     */
+    private SortedMap<String, Boolean> runs() {
+        SortedMap<String, Boolean> runs = new TreeMap<>();
+        for (S3Object object : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(RUNS)).contents()) {
+            String rest = object.key().substring(RUNS.length());
+            int slash = rest.indexOf('/');
+            if (slash > 0) {
+                runs.merge(rest.substring(0, slash), rest.substring(slash + 1).equals(MANIFEST), Boolean::logicalOr);
+            }
+        }
+        return runs;
     }
 
     public Optional<Manifest> manifest(String runId) {
@@ -127,24 +137,8 @@ public final class BackupStore {
     /** Retention's view of this bucket: every run dated by its id, complete when it has a manifest. */
     List<RetentionPolicy.Snapshot> snapshots() {
         List<RetentionPolicy.Snapshot> snapshots = new ArrayList<>();
-        for (String runId : runIds()) {
-            startOf(runId).ifPresent(start -> snapshots.add(new RetentionPolicy.Snapshot(runId, start, hasManifest(runId))));
-        }
+        runs().forEach((runId, complete) -> startOf(runId).ifPresent(start -> snapshots.add(new RetentionPolicy.Snapshot(runId, start, complete))));
         return snapshots;
-    }
-
-    private boolean hasManifest(String runId) {
-        try {
-            s3.headObject(r -> r.bucket(bucket).key(manifestKey(runId)));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
-            }
-            throw e;
-        }
     }
 
     /**

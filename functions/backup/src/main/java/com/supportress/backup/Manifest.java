@@ -30,6 +30,13 @@ public record Manifest(int formatVersion, String runId, String region, Instant s
             long bytes,
             String contentHash,
             List<BackupFile> files) {
+
+        public TableBackup {
+            // The JSON mapper leaves empty lists out; absent means none.
+            globalSecondaryIndexes = globalSecondaryIndexes == null ? List.of() : globalSecondaryIndexes;
+            localSecondaryIndexes = localSecondaryIndexes == null ? List.of() : localSecondaryIndexes;
+            files = files == null ? List.of() : files;
+        }
     }
 
     /** A key attribute with its scalar type (S, N or B), enough to recreate the key schema. */
@@ -39,6 +46,10 @@ public record Manifest(int formatVersion, String runId, String region, Instant s
 
     @Serdeable
     public record Index(String name, List<KeyAttribute> keySchema, String projectionType, List<String> nonKeyAttributes) {
+
+        public Index {
+            nonKeyAttributes = nonKeyAttributes == null ? List.of() : nonKeyAttributes;
+        }
     }
 
     @Serdeable
