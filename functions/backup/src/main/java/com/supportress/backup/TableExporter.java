@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 
@@ -50,23 +51,31 @@ final class TableExporter {
         boolean pitr = dynamoDb.describeContinuousBackups(r -> r.tableName(table)).continuousBackupsDescription()
                 .pointInTimeRecoveryDescription().pointInTimeRecoveryStatus() == PointInTimeRecoveryStatus.ENABLED;
         List<SegmentResult> results = new ArrayList<>();
+        // Not Future.cancel(true): an interrupted SDK call fails at once, and that would include the abort of
+        // the segment's open upload. The other segments see this flag at their next page and abort cleanly.
+        AtomicBoolean abandoned = new AtomicBoolean();
+        Throwable failure = null;
         try (ExecutorService workers = Executors.newFixedThreadPool(segments)) {
             List<Future<SegmentResult>> futures = new ArrayList<>();
             for (int segment = 0; segment < segments; segment++) {
                 int current = segment;
-                futures.add(workers.submit(() -> exportSegment(runId, table, current)));
+                futures.add(workers.submit(() -> exportSegment(runId, table, current, abandoned)));
             }
             for (Future<SegmentResult> future : futures) {
                 try {
                     results.add(future.get());
                 } catch (ExecutionException e) {
-                    futures.forEach(f -> f.cancel(true));
-                    throw new BackupFailedException("backing up table " + table + " failed: " + e.getCause().getMessage(), e.getCause());
+                    abandoned.set(true);
+                    failure = failure == null ? e.getCause() : failure;
                 } catch (InterruptedException e) {
+                    abandoned.set(true);
                     Thread.currentThread().interrupt();
-                    throw new BackupFailedException("interrupted while backing up table " + table, e);
+                    failure = failure == null ? e : failure;
                 }
             }
+        }
+        if (failure != null) {
+            throw new BackupFailedException("backing up table " + table + " failed: " + failure.getMessage(), failure);
         }
         ItemHash content = new ItemHash();
         List<Manifest.BackupFile> files = new ArrayList<>();
@@ -88,13 +97,16 @@ final class TableExporter {
     private record SegmentResult(List<Manifest.BackupFile> files, ItemHash hash) {
     }
 
-    private SegmentResult exportSegment(String runId, String table, int segment) throws IOException {
+    private SegmentResult exportSegment(String runId, String table, int segment, AtomicBoolean abandoned) throws IOException {
         List<Manifest.BackupFile> files = new ArrayList<>();
         ItemHash hash = new ItemHash();
         ItemFile file = null;
         try {
             // Consistent reads: an eventually consistent scan may miss writes acknowledged just before the run.
             for (ScanResponse page : dynamoDb.scanPaginator(r -> r.tableName(table).segment(segment).totalSegments(segments).consistentRead(true))) {
+                if (abandoned.get()) {
+                    throw new IOException("segment " + segment + " stopped: another segment of " + table + " failed");
+                }
                 for (Map<String, AttributeValue> item : page.items()) {
                     if (file == null) {
                         file = new ItemFile(BackupStore.fileKey(runId, table, segment, files.size()));
