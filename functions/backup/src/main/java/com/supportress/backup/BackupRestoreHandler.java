@@ -9,11 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lambda entry point for operators: invoke with a {@link RestoreService.RestoreRequest} as JSON, e.g.
+ * Lambda entry point for operators: invoke with a {@link RestoreInvocation} as JSON, e.g.
  * {@code {"table": "...", "backupId": "...", "targetTable": "...", "force": false}}. Refusals come back
  * as the invocation's error message, naming the problem.
  */
-public class BackupRestoreHandler extends MicronautRequestHandler<RestoreService.RestoreRequest, RestoreService.RestoreReport> {
+public class BackupRestoreHandler extends MicronautRequestHandler<RestoreInvocation, RestoreService.RestoreReport> {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackupRestoreHandler.class);
 
@@ -26,10 +26,11 @@ public class BackupRestoreHandler extends MicronautRequestHandler<RestoreService
     }
 
     @Override
-    public RestoreService.RestoreReport execute(RestoreService.RestoreRequest request) {
-        if (request == null || request.table() == null || request.table().isBlank()) {
+    public RestoreService.RestoreReport execute(RestoreInvocation invocation) {
+        if (invocation == null) {
             throw new RestoreRefusedException("the request must name the table to restore: {\"table\": \"...\"}");
         }
+        RestoreService.RestoreRequest request = invocation.toRequest();
         try (LogContext ignored = LogContext.forRequest("restore-" + request.table())) {
             return getApplicationContext().getBean(RestoreService.class).restore(request, LOG::info);
         }

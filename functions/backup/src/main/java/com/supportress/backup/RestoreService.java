@@ -65,7 +65,6 @@ public class RestoreService {
      * @param force       write into a target that already holds items
      * @param region      the region whose copy to read; the stack's region when empty
      */
-    @Serdeable
     public record RestoreRequest(String table, Optional<String> backupId, Optional<String> targetTable, boolean force, Optional<String> region) {
     }
 

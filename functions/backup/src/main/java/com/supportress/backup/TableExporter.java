@@ -59,13 +59,19 @@ final class TableExporter {
             List<Future<SegmentResult>> futures = new ArrayList<>();
             for (int segment = 0; segment < segments; segment++) {
                 int current = segment;
-                futures.add(workers.submit(() -> exportSegment(runId, table, current, abandoned)));
+                futures.add(workers.submit(() -> {
+                    try {
+                        return exportSegment(runId, table, current, abandoned);
+                    } catch (IOException | RuntimeException e) {
+                        abandoned.set(true);
+                        throw e;
+                    }
+                }));
             }
             for (Future<SegmentResult> future : futures) {
                 try {
                     results.add(future.get());
                 } catch (ExecutionException e) {
-                    abandoned.set(true);
                     failure = failure == null ? e.getCause() : failure;
                 } catch (InterruptedException e) {
                     abandoned.set(true);

@@ -171,6 +171,20 @@ class BackupIT {
     }
 
     @Test
+    void operatorFunctionRestoresTheLatestBackup() {
+        putItems(reportsTable, 15);
+        BackupReport backupReport = runBackup();
+
+        try (BackupRestoreHandler operator = new BackupRestoreHandler(stack.start("BackupRestoreFunction", clock))) {
+            RestoreService.RestoreReport report = operator.handleRequest(new RestoreInvocation(reportsTable, null, null, null, null), null);
+
+            assertEquals(backupReport.runId(), report.backupId());
+            assertEquals(15, report.restoredItems());
+            assertEquals(15, scan(report.targetTable()).size());
+        }
+    }
+
+    @Test
     void corruptedFileIsRefusedNamingFileExpectedAndActualAndNothingIsWritten() {
         putItems(reportsTable, 50);
         BackupReport report = runBackup();
