@@ -15,7 +15,8 @@ import java.util.function.Function;
 /**
  * Which backups to keep: the newest backup of each of the {@code daily} most recent days that have one,
  * of each of the {@code weekly} most recent ISO weeks, and of each of the {@code monthly} most recent
- * months (the rule of borg and restic's keep-daily/weekly/monthly; days, weeks and months in UTC).
+ * months: restic's --keep-daily/--keep-weekly/--keep-monthly, each rule on its own and their union kept
+ * (days, weeks and months in UTC).
  * Counting periods that have a backup, not calendar periods, means a month of failed runs never ages
  * the last good backups out. Two guards on top: the newest complete backup is always kept, and nothing
  * younger than {@link #MINIMUM_AGE} is deleted, since such a run may still be writing.
