@@ -109,6 +109,30 @@ class BackupIT {
     }
 
     @Test
+    void aSegmentLargerThanTheFileLimitRollsOverIntoSeveralFilesThatRestoreWhole() {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 2500; i++) {
+            byte[] noise = new byte[1000];
+            random.nextBytes(noise);
+            items.add(Map.of("id", AttributeValue.fromS("big-" + i), "noise", AttributeValue.fromB(SdkBytes.fromByteArray(noise))));
+        }
+        write(reportsTable, items);
+        BackupConfig base = backupContext.getBean(BackupConfig.class);
+        BackupConfig oneMegabyteFiles = new BackupConfig(List.of(reportsTable), base.bucket(), base.replicaBucket(), base.region(),
+                base.replicaRegion(), 1, 1024 * 1024, base.retention(), base.scratchTablePrefix());
+
+        BackupReport report = new BackupService(stack.dynamoDb(), stores, oneMegabyteFiles, clock).run();
+
+        Manifest.TableBackup backup = stores.primary().manifest(report.runId()).orElseThrow().table(reportsTable).orElseThrow();
+        assertTrue(backup.files().size() >= 2, backup.files().toString());
+        assertTrue(backup.files().stream().allMatch(f -> f.key().contains("/000-")), "one segment, several files");
+        var restored = restore.restore(request(reportsTable, Optional.of(report.runId()), false), m -> { });
+        assertEquals(2500, restored.restoredItems());
+        assertEquals(byId(scan(reportsTable)), byId(scan(restored.targetTable())));
+    }
+
+    @Test
     void aSecondRunOnTheSameDayTakesNoSecondNativeBackup() {
         putItems(reportsTable, 5);
         runBackup();
