@@ -89,6 +89,11 @@ final class StackProvisioner {
             // The local suite's fixed stack name on an emulator that outlives it (LocalStack): keep the table.
             return;
         }
+        Map<String, Object> pitr = (Map<String, Object>) properties.get("PointInTimeRecoverySpecification");
+        if (pitr != null && Boolean.TRUE.equals(pitr.get("PointInTimeRecoveryEnabled"))) {
+            stack.dynamoDb().updateContinuousBackups(r -> r.tableName(name)
+                    .pointInTimeRecoverySpecification(s -> s.pointInTimeRecoveryEnabled(true)));
+        }
         Map<String, Object> ttl = (Map<String, Object>) properties.get("TimeToLiveSpecification");
         if (ttl != null && Boolean.TRUE.equals(ttl.get("Enabled"))) {
             stack.dynamoDb().updateTimeToLive(r -> r.tableName(name)
@@ -128,7 +133,8 @@ final class StackProvisioner {
         if (exists(s3, name)) {
             return;
         }
-        s3.createBucket(r -> r.bucket(name));
+        boolean objectLock = Boolean.TRUE.equals(stack.template().properties(logicalId).get("ObjectLockEnabled"));
+        s3.createBucket(r -> r.bucket(name).objectLockEnabledForBucket(objectLock));
         if (stack.template().properties(logicalId).containsKey("VersioningConfiguration")) {
             s3.putBucketVersioning(r -> r.bucket(name).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
         }
