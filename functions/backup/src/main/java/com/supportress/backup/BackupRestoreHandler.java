@@ -1,10 +1,8 @@
 package com.supportress.backup;
 
-import com.supportress.shared.config.FunctionApplication;
-import com.supportress.shared.config.FunctionEnvironment;
+import com.supportress.shared.config.FunctionHandler;
 import com.supportress.shared.log.LogContext;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.function.aws.MicronautRequestHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,12 +11,11 @@ import org.slf4j.LoggerFactory;
  * {@code {"table": "...", "backupId": "...", "targetTable": "...", "force": false}}. Refusals come back
  * as the invocation's error message, naming the problem.
  */
-public class BackupRestoreHandler extends MicronautRequestHandler<RestoreInvocation, RestoreService.RestoreReport> {
+public class BackupRestoreHandler extends FunctionHandler<RestoreInvocation, RestoreService.RestoreReport> {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackupRestoreHandler.class);
 
     public BackupRestoreHandler() {
-        super(FunctionApplication.builder(FunctionEnvironment.system()));
     }
 
     public BackupRestoreHandler(ApplicationContext context) {

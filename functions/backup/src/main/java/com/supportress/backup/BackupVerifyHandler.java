@@ -1,23 +1,20 @@
 package com.supportress.backup;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
-import com.supportress.shared.config.FunctionApplication;
-import com.supportress.shared.config.FunctionEnvironment;
+import com.supportress.shared.config.FunctionHandler;
 import com.supportress.shared.log.LogContext;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.function.aws.MicronautRequestHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
 
 /** Lambda entry point for the weekly restore test of the newest backup; a mismatch fails the invocation and raises the alarm. */
-public class BackupVerifyHandler extends MicronautRequestHandler<ScheduledEvent, RestoreService.VerifyReport> {
+public class BackupVerifyHandler extends FunctionHandler<ScheduledEvent, RestoreService.VerifyReport> {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackupVerifyHandler.class);
 
     public BackupVerifyHandler() {
-        super(FunctionApplication.builder(FunctionEnvironment.system()));
     }
 
     public BackupVerifyHandler(ApplicationContext context) {

@@ -1,19 +1,16 @@
 package com.supportress.incident;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
-import com.supportress.shared.config.FunctionApplication;
-import com.supportress.shared.config.FunctionEnvironment;
+import com.supportress.shared.config.FunctionHandler;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.function.aws.MicronautRequestHandler;
 
 /**
  * Lambda entry point for the schedule that re-sends incident mails SES did not take the first time. A round
  * that leaves mail owed fails the invocation, so the Errors alarm tells operations that SES keeps refusing.
  */
-public class IncidentNotificationRetryHandler extends MicronautRequestHandler<ScheduledEvent, IncidentService.RetryResult> {
+public class IncidentNotificationRetryHandler extends FunctionHandler<ScheduledEvent, IncidentService.RetryResult> {
 
     public IncidentNotificationRetryHandler() {
-        super(FunctionApplication.builder(FunctionEnvironment.system()));
     }
 
     public IncidentNotificationRetryHandler(ApplicationContext context) {

@@ -2,11 +2,9 @@ package com.supportress.regionbuckets;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
-import com.supportress.shared.config.FunctionApplication;
-import com.supportress.shared.config.FunctionEnvironment;
+import com.supportress.shared.config.FunctionHandler;
 import com.supportress.shared.log.LogContext;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.function.aws.MicronautRequestHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +17,7 @@ import java.util.Map;
  * reconfigure the buckets; Delete keeps them (they hold replicas and backups). Whatever happens, the
  * outcome is sent to CloudFormation, which otherwise waits an hour for an answer.
  */
-public class RegionBucketsHandler extends MicronautRequestHandler<CloudFormationCustomResourceEvent, CustomResourceResponse> {
+public class RegionBucketsHandler extends FunctionHandler<CloudFormationCustomResourceEvent, CustomResourceResponse> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegionBucketsHandler.class);
 
@@ -32,7 +30,6 @@ public class RegionBucketsHandler extends MicronautRequestHandler<CloudFormation
     private final CloudFormationResponder responder;
 
     public RegionBucketsHandler() {
-        super(FunctionApplication.builder(FunctionEnvironment.system()));
         // Built at init, so SnapStart's snapshot holds them ready.
         this.buckets = getApplicationContext().getBean(RegionBucketsService.class);
         this.responder = getApplicationContext().getBean(CloudFormationResponder.class);

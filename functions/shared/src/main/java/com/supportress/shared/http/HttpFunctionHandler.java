@@ -2,12 +2,10 @@ package com.supportress.shared.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.supportress.shared.config.FunctionApplication;
-import com.supportress.shared.config.FunctionEnvironment;
+import com.supportress.shared.config.FunctionHandler;
 import com.supportress.shared.config.SnapStartPriming;
 import com.supportress.shared.log.LogContext;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.function.aws.MicronautRequestHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * client errors turned into their 4xx JSON body, anything else logged and answered with a 500.
  * Lambda calls the no-argument constructor; tests and the local suite pass their own context.
  */
-public abstract class HttpFunctionHandler extends MicronautRequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpFunctionHandler.class);
 
@@ -25,7 +23,6 @@ public abstract class HttpFunctionHandler extends MicronautRequestHandler<APIGat
     private final SnapStartPriming priming;
 
     protected HttpFunctionHandler() {
-        super(FunctionApplication.builder(FunctionEnvironment.system()));
         this.routes = routes(getApplicationContext());
         this.json = getApplicationContext().getBean(JsonCodec.class);
         this.priming = SnapStartPriming.register(() -> prime(getApplicationContext()));
