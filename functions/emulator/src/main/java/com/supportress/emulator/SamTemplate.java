@@ -115,7 +115,7 @@ public record SamTemplate(Path file, Map<String, Object> root) {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> mapAt(Map<String, Object> map, String key) {
+    public static Map<String, Object> mapAt(Map<String, Object> map, String key) {
         Object value = map == null ? null : map.get(key);
         return value instanceof Map<?, ?> found ? (Map<String, Object>) found : Map.of();
     }

@@ -8,6 +8,9 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.CORSRule;
 import software.amazon.awssdk.services.s3.model.Event;
@@ -49,6 +52,9 @@ final class StackProvisioner {
             String name = stack.getAttribute(logicalId, (String) bucket.get("Name"));
             boolean objectLock = bucket.get("ObjectLockGovernanceDays") != null;
             var s3 = stack.s3(region);
+            if (exists(s3, name)) {
+                continue;
+            }
             s3.createBucket(r -> r.bucket(name).objectLockEnabledForBucket(objectLock)
                     .createBucketConfiguration(c -> c.locationConstraint(region.id())));
             s3.putBucketVersioning(r -> r.bucket(name).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
@@ -81,7 +87,12 @@ final class StackProvisioner {
                         .build();
             }).toList());
         }
-        stack.dynamoDb().createTable(request.build());
+        try {
+            stack.dynamoDb().createTable(request.build());
+        } catch (ResourceInUseException alreadyThere) {
+            // The local suite's fixed stack name on an emulator that outlives it (LocalStack): keep the table.
+            return;
+        }
         Map<String, Object> ttl = (Map<String, Object>) properties.get("TimeToLiveSpecification");
         if (ttl != null && Boolean.TRUE.equals(ttl.get("Enabled"))) {
             stack.dynamoDb().updateTimeToLive(r -> r.tableName(name)
@@ -119,6 +130,9 @@ final class StackProvisioner {
     private void createBucket(String logicalId) {
         String name = stack.physicalName(logicalId);
         var s3 = stack.s3();
+        if (exists(s3, name)) {
+            return;
+        }
         s3.createBucket(r -> r.bucket(name));
         Map<String, Object> properties = (Map<String, Object>) stack.resolve(stack.template().properties(logicalId));
         if (properties.containsKey("VersioningConfiguration")) {
@@ -166,6 +180,15 @@ final class StackProvisioner {
 
     private void createEmailIdentity(String logicalId) {
         stack.ses().createEmailIdentity(r -> r.emailIdentity(stack.physicalName(logicalId)));
+    }
+
+    private static boolean exists(S3Client s3, String bucket) {
+        try {
+            s3.headBucket(r -> r.bucket(bucket));
+            return true;
+        } catch (NoSuchBucketException e) {
+            return false;
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -39,7 +39,7 @@ public record ApiRequest(
                 : event.getIsBase64Encoded() ? Base64.getMimeDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
         return new ApiRequest(
                 http == null ? "GET" : http.getMethod().toUpperCase(Locale.ROOT),
-                event.getRawPath() == null ? "/" : event.getRawPath(),
+                pathWithoutStage(event.getRawPath(), context == null ? null : context.getStage()),
                 orEmpty(event.getHeaders()),
                 orEmpty(event.getQueryStringParameters()),
                 Map.of(),
@@ -47,6 +47,17 @@ public record ApiRequest(
                 http == null || http.getSourceIp() == null ? "unknown" : http.getSourceIp(),
                 context == null || context.getRequestId() == null ? "local" : context.getRequestId(),
                 context == null || context.getDomainName() == null ? "localhost" : context.getDomainName());
+    }
+
+    /** A named stage (not $default) prefixes rawPath with its name; routes are declared without it. */
+    private static String pathWithoutStage(String rawPath, String stage) {
+        if (rawPath == null || rawPath.isEmpty()) {
+            return "/";
+        }
+        if (stage != null && !stage.equals("$default") && rawPath.startsWith("/" + stage + "/")) {
+            return rawPath.substring(stage.length() + 1);
+        }
+        return rawPath;
     }
 
     private static Map<String, String> orEmpty(Map<String, String> map) {

@@ -1,0 +1,35 @@
+package com.supportress.local;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.supportress.emulator.HandlerTypes;
+import com.supportress.emulator.ParameterOverrides;
+import com.supportress.incident.IncidentIntakeHandler;
+import com.supportress.incident.IncidentNotificationRetryHandler;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Unit tier: the local suite's parsing of its inputs, no emulator. */
+class LocalSuiteTest {
+
+    @Test
+    void parameterOverridesReadSamsFormat() {
+        assertEquals(Map.of("SecurityTeamEmail", "me@example.org", "Stage", "dev"),
+                ParameterOverrides.parse(" SecurityTeamEmail=me@example.org  Stage=dev "));
+        assertEquals(Map.of(), ParameterOverrides.parse(""));
+    }
+
+    @Test
+    void queryStringsAreDecodedAndRepeatsJoined() {
+        assertEquals(Map.of("a", "1,2", "b c", "d/e", "flag", ""), QueryStrings.parse("a=1&b+c=d%2Fe&a=2&flag"));
+    }
+
+    @Test
+    void handlerInputTypeComesFromItsRequestHandlerTypeArgument() {
+        assertEquals(APIGatewayV2HTTPEvent.class, HandlerTypes.inputType(IncidentIntakeHandler.class));
+        assertEquals(ScheduledEvent.class, HandlerTypes.inputType(IncidentNotificationRetryHandler.class));
+    }
+}
