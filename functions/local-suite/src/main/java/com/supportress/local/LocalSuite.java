@@ -12,6 +12,7 @@ import com.supportress.emulator.SampleEvents;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -43,13 +44,15 @@ public final class LocalSuite {
     }
 
     private static void serve(int port, Map<String, String> parameters) throws Exception {
-        EmulatedStack stack = EmulatedStack.create(STACK_NAME, parameters);
+        EmulatedStack stack = EmulatedStack.create(STACK_NAME, withLocalOrigin(parameters, port));
         LocalFunctions functions = new LocalFunctions(stack);
         LocalHttpServer server = new LocalHttpServer(stack, functions, port);
+        QueuePollers pollers = QueuePollers.start(stack, functions);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             try {
+                pollers.close();
                 functions.close();
             } catch (Exception e) {
                 System.err.println("closing functions: " + e);
@@ -68,6 +71,16 @@ public final class LocalSuite {
         }
         System.out.println("Ctrl-C stops the server and the emulator it started.");
         stopped.await();
+    }
+
+    /** The upload page is served from this origin and PUTs to the bucket, whose CORS rule lists AllowedOrigins. */
+    static Map<String, String> withLocalOrigin(Map<String, String> parameters, int port) {
+        if (parameters.containsKey("AllowedOrigins")) {
+            return parameters;
+        }
+        Map<String, String> withOrigin = new HashMap<>(parameters);
+        withOrigin.put("AllowedOrigins", "http://127.0.0.1:" + port + ",http://localhost:" + port);
+        return withOrigin;
     }
 
     private static void invoke(String logicalId, Path eventFile, Map<String, String> parameters) throws Exception {

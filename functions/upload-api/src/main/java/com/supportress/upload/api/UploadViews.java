@@ -51,8 +51,9 @@ final class UploadViews {
     record PartUrls(List<PartUrl> parts) {
     }
 
-    /** GET /uploads/{id}/parts: what S3 already holds, so an interrupted browser can resume. */
+    /** GET /uploads/{id}/parts: what S3 already holds, so an interrupted browser can resume; [] when nothing yet. */
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record UploadedParts(List<UploadBucket.UploadedPart> parts) {
     }
 }

@@ -128,6 +128,8 @@ class UploadApiIT {
         assertEquals(5 * MIB, created.get("partSize").asLong());
         assertEquals(3, created.get("partCount").asInt());
         String uploadId = created.get("uploadId").asText();
+        JsonNode nothingYet = body(request("GET", "/uploads/" + uploadId + "/parts", TENANT, null), 200).get("parts");
+        assertTrue(nothingYet.isArray() && nothingYet.isEmpty(), "an empty list, not a missing field");
 
         JsonNode urls = body(request("POST", "/uploads/" + uploadId + "/parts", TENANT, "{\"partNumbers\":[1,2,3]}"), 200).get("parts");
         assertEquals(3, urls.size());
