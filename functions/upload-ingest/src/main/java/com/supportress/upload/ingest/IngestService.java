@@ -13,7 +13,6 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -45,13 +44,15 @@ public class IngestService {
     private final S3Client s3;
     private final UploadStore store;
     private final Replicator replicator;
+    private final ServerSideCopy copier;
     private final IngestConfig config;
     private final Clock clock;
 
-    public IngestService(S3Client s3, UploadStore store, Replicator replicator, IngestConfig config, Clock clock) {
+    public IngestService(S3Client s3, UploadStore store, Replicator replicator, ServerSideCopy copier, IngestConfig config, Clock clock) {
         this.s3 = s3;
         this.store = store;
         this.replicator = replicator;
+        this.copier = copier;
         this.config = config;
         this.clock = clock;
     }
@@ -83,10 +84,9 @@ public class IngestService {
             return Outcome.QUARANTINED;
         }
         String versionId = head.get().versionId();
-        long partSize = replicator.isMultipart(upload.size()) ? replicator.partSize(upload.size()) : 0;
         ObjectDigest digest;
         try (ResponseInputStream<GetObjectResponse> body = s3.getObject(r -> r.bucket(bucket).key(key).versionId(versionId))) {
-            digest = ObjectDigest.of(body, partSize);
+            digest = ObjectDigest.of(body, replicator.digestPartSize(upload.size()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -98,7 +98,7 @@ public class IngestService {
         if (!store.markStored(upload.uploadId(), digest.sha256(), arrivedAt)) {
             return Outcome.ALREADY_DONE; // aborted or finished by a concurrent delivery meanwhile
         }
-        replicator.replicate(new Replicator.Source(bucket, key, versionId, upload.size(), digest));
+        replicator.replicate(new ServerSideCopy.Source(bucket, key, versionId, upload.size()), digest);
         Instant now = clock.instant();
         long lagMillis = Math.max(0, Duration.between(arrivedAt, now).toMillis());
         store.markReplicated(upload.uploadId(), replicator.region(), now, lagMillis);
@@ -153,9 +153,8 @@ public class IngestService {
         }
         String versionId = head.get().versionId();
         String target = key.replaceFirst("^" + UploadKeys.UPLOAD_PREFIX, UploadKeys.QUARANTINE_PREFIX);
-        s3.copyObject(r -> r.sourceBucket(config.uploadBucket()).sourceKey(key).sourceVersionId(versionId)
-                .destinationBucket(config.uploadBucket()).destinationKey(target)
-                .metadataDirective(MetadataDirective.REPLACE).metadata(Map.of(QUARANTINE_REASON, reason)));
+        copier.copy(s3, new ServerSideCopy.Source(config.uploadBucket(), key, versionId, head.get().contentLength()),
+                config.uploadBucket(), target, Map.of(QUARANTINE_REASON, reason));
         s3.deleteObject(r -> r.bucket(config.uploadBucket()).key(key).versionId(versionId));
         LOG.warn("upload quarantined: {}", reason);
     }

@@ -134,6 +134,38 @@ class UploadIngestIT {
     }
 
     @Test
+    void largeObjectFailingACheckIsQuarantinedByAMultipartCopyWithItsReason() throws Exception {
+        ingest.close();
+        ingest = ingestHandler(Map.of("COPY_MULTIPART_THRESHOLD_BYTES", Long.toString(5 * MIB), "COPY_PART_SIZE_BYTES", Long.toString(5 * MIB)));
+        String uploadId = createUpload("log.txt", "text/plain", 11 * MIB, null);
+        putObject(uploadId, text(12 * MIB));
+
+        ingestQueuedEvents();
+
+        assertQuarantined(uploadId, "size 12582912 bytes does not match the declared 11534336");
+        var copy = stack.s3().headObject(r -> r.bucket(bucket()).key("quarantine/" + TENANT + "/" + uploadId));
+        assertEquals(12 * MIB, copy.contentLength());
+        assertEquals("size 12582912 bytes does not match the declared 11534336", copy.metadata().get("quarantine-reason"));
+    }
+
+    @Test
+    void retryAfterACrashBetweenQuarantineAndRecordStillRecordsTheReason() throws Exception {
+        String uploadId = createUpload("photo.png", "image/png", 100, null);
+        putObject(uploadId, png(100));
+        List<Message> messages = receiveAll();
+        // What the crashed attempt did: the copy with its reason, and the original version deleted, but no record.
+        stack.s3().copyObject(r -> r.sourceBucket(bucket()).sourceKey(key(uploadId)).destinationBucket(bucket())
+                .destinationKey("quarantine/" + TENANT + "/" + uploadId).metadataDirective("REPLACE")
+                .metadata(Map.of("quarantine-reason", "content is not image/png")));
+        stack.s3().listObjectVersions(r -> r.bucket(bucket()).prefix(key(uploadId))).versions().forEach(v ->
+                stack.s3().deleteObject(r -> r.bucket(bucket()).key(key(uploadId)).versionId(v.versionId())));
+
+        assertTrue(ingest.handleRequest(sqsEvent(messages), null).getBatchItemFailures().isEmpty());
+
+        assertQuarantined(uploadId, "content is not image/png");
+    }
+
+    @Test
     void theSameEventTwiceEndsInOneReplicaAndOneRecord() throws Exception {
         byte[] file = png(1024);
         String uploadId = createUpload("photo.png", "image/png", file.length, null);
