@@ -43,9 +43,11 @@ public class UploadBucket {
         this.bucket = config.bucket();
     }
 
+    /** If-None-Match: * makes S3 refuse a second PUT to the key while the URL is still valid: an upload is written once. */
     public SignedRequest presignPut(String key, String contentType, long size, Optional<String> sha256, Duration expiry) {
         return signed(presigner.presignPutObject(p -> p.signatureDuration(expiry).putObjectRequest(put -> put
-                .bucket(bucket).key(key).contentType(contentType).contentLength(size).checksumSHA256(sha256.orElse(null)))));
+                .bucket(bucket).key(key).contentType(contentType).contentLength(size).checksumSHA256(sha256.orElse(null))
+                .ifNoneMatch("*"))));
     }
 
     public String startMultipart(String key, String contentType) {
@@ -57,18 +59,23 @@ public class UploadBucket {
                 .bucket(bucket).key(key).uploadId(multipartUploadId).partNumber(partNumber).contentLength(partLength))));
     }
 
-    public List<UploadedPart> listParts(String key, String multipartUploadId) {
+    /** The parts S3 holds, or empty when the multipart upload is no longer open (completed or aborted). */
+    public Optional<List<UploadedPart>> listParts(String key, String multipartUploadId) {
         List<UploadedPart> parts = new ArrayList<>();
-        s3.listPartsPaginator(r -> r.bucket(bucket).key(key).uploadId(multipartUploadId)).parts()
-                .forEach(part -> parts.add(new UploadedPart(part.partNumber(), part.size(), part.eTag())));
-        return parts;
+        try {
+            s3.listPartsPaginator(r -> r.bucket(bucket).key(key).uploadId(multipartUploadId)).parts()
+                    .forEach(part -> parts.add(new UploadedPart(part.partNumber(), part.size(), part.eTag())));
+        } catch (NoSuchUploadException e) {
+            return Optional.empty();
+        }
+        return Optional.of(parts);
     }
 
     public void completeMultipart(String key, String multipartUploadId, List<UploadedPart> parts) {
         List<CompletedPart> completed = parts.stream()
                 .map(part -> CompletedPart.builder().partNumber(part.partNumber()).eTag(part.etag()).build())
                 .toList();
-        s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(multipartUploadId)
+        s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(multipartUploadId).ifNoneMatch("*")
                 .multipartUpload(m -> m.parts(completed)));
     }
 

@@ -93,7 +93,7 @@ public class UploadService {
 
     public UploadViews.UploadedParts uploadedParts(String tenant, String uploadId) {
         UploadRecord upload = openMultipart(tenant, uploadId);
-        return new UploadViews.UploadedParts(bucket.listParts(upload.objectKey(), upload.multipartUploadId().orElseThrow()));
+        return new UploadViews.UploadedParts(openParts(upload));
     }
 
     /**
@@ -104,7 +104,7 @@ public class UploadService {
         UploadRecord upload = openMultipart(tenant, uploadId);
         List<PartSelection.ClaimedPart> claimed = readParts.apply(upload.partCount());
         String multipartId = upload.multipartUploadId().orElseThrow();
-        Map<Integer, UploadBucket.UploadedPart> held = bucket.listParts(upload.objectKey(), multipartId).stream()
+        Map<Integer, UploadBucket.UploadedPart> held = openParts(upload).stream()
                 .collect(Collectors.toMap(UploadBucket.UploadedPart::partNumber, Function.identity()));
         List<FieldError> errors = new ArrayList<>();
         for (int i = 0; i < claimed.size(); i++) {
@@ -164,6 +164,11 @@ public class UploadService {
             throw new ClientErrorException(new ClientError.Conflict("upload is " + upload.status().wireName() + ", no longer open"));
         }
         return upload;
+    }
+
+    private List<UploadBucket.UploadedPart> openParts(UploadRecord upload) {
+        return bucket.listParts(upload.objectKey(), upload.multipartUploadId().orElseThrow()).orElseThrow(() ->
+                new ClientErrorException(new ClientError.Conflict("upload is already complete; read its status")));
     }
 
     /** The configured part size, grown in whole MiB when the file would otherwise need more than S3's 10,000 parts. */

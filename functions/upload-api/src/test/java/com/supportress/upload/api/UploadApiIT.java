@@ -76,8 +76,9 @@ class UploadApiIT {
         assertTrue(uploadId.matches("upl_[0-9a-f]{40}"), uploadId);
         URI url = URI.create(created.get("url").asText());
         Map<String, String> query = query(url);
-        assertEquals(Set.of("content-length", "content-type", "host", "x-amz-checksum-sha256"),
+        assertEquals(Set.of("content-length", "content-type", "host", "if-none-match", "x-amz-checksum-sha256"),
                 Set.of(query.get("X-Amz-SignedHeaders").split(";")));
+        assertEquals("*", created.get("headers").get("if-none-match").asText(), "S3 refuses a second PUT to the key");
         assertTrue(Integer.parseInt(query.get("X-Amz-Expires")) <= 300, query.get("X-Amz-Expires"));
         assertTrue(url.getPath().endsWith("/tenants/" + TENANT + "/" + uploadId), url.getPath());
         assertEquals(sha256, created.get("headers").get("x-amz-checksum-sha256").asText());
@@ -155,6 +156,11 @@ class UploadApiIT {
                 JSON.createObjectNode().set("parts", completion).toString()), 200);
         assertEquals("pending", completed.get("status").asText(), "pending until the ingest function has checked the object");
         assertEquals(file.length, stack.s3().headObject(r -> r.bucket(bucket()).key("tenants/" + TENANT + "/" + uploadId)).contentLength());
+
+        APIGatewayV2HTTPResponse again = request("POST", "/uploads/" + uploadId + "/complete", TENANT,
+                JSON.createObjectNode().set("parts", completion).toString());
+        assertEquals(409, again.getStatusCode(), "completing twice is a conflict, not a server error");
+        assertEquals(409, request("GET", "/uploads/" + uploadId + "/parts", TENANT, null).getStatusCode());
     }
 
     @Test
