@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +98,26 @@ class UploadApiIT {
 
         assertEquals(200, put(created.get("url").asText(), created.get("headers"), file));
         assertEquals(file.length, stack.s3().headObject(r -> r.bucket(bucket()).key("tenants/" + TENANT + "/" + uploadId)).contentLength());
+    }
+
+    @Test
+    void sampleEventsFromTheEventsFolderAreAnsweredAsDocumented() throws Exception {
+        // The template's own limits (100 MiB single PUT, 50 GiB maximum), as the events folder documents them.
+        try (UploadApiHandler deployed = new UploadApiHandler(stack.start("UploadApiFunction", clock))) {
+            JsonNode single = created(deployed.handleRequest(HttpEvents.sample("upload-api/create-single-put.json"), null));
+            assertEquals("PUT", single.get("method").asText());
+            JsonNode multipart = created(deployed.handleRequest(HttpEvents.sample("upload-api/create-multipart.json"), null));
+            assertEquals("MULTIPART", multipart.get("method").asText());
+            assertEquals(32, multipart.get("partCount").asInt(), "2 GiB in 64 MiB parts");
+            assertEquals(2, uploadCount());
+
+            JsonNode invalid = body(deployed.handleRequest(HttpEvents.sample("upload-api/invalid.json"), null), 400);
+            Set<String> fields = new HashSet<>();
+            invalid.get("fields").forEach(field -> fields.add(field.get("field").asText()));
+            assertEquals(Set.of("fileName", "contentType", "size"), fields);
+            assertEquals(401, deployed.handleRequest(HttpEvents.sample("upload-api/missing-tenant.json"), null).getStatusCode());
+            assertEquals(2, uploadCount());
+        }
     }
 
     @Test
