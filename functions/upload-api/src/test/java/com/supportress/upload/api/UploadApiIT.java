@@ -121,6 +121,18 @@ class UploadApiIT {
     }
 
     @Test
+    void aPresignedPutWritesTheUploadOnceAndCannotOverwriteIt() throws Exception {
+        byte[] file = "first\n".getBytes(StandardCharsets.UTF_8);
+        JsonNode created = created(createUpload("a.txt", "text/plain", file.length, null));
+
+        assertEquals(200, put(created.get("url").asText(), created.get("headers"), file));
+        assertEquals(412, put(created.get("url").asText(), created.get("headers"), "other\n".getBytes(StandardCharsets.UTF_8)),
+                "If-None-Match: * is signed, so S3 refuses the second write");
+        String key = "tenants/" + TENANT + "/" + created.get("uploadId").asText();
+        assertEquals("first\n", stack.s3().getObjectAsBytes(r -> r.bucket(bucket()).key(key)).asUtf8String());
+    }
+
+    @Test
     void fileNameIsKeptAsMetadataAndNeverShapesTheKey() throws Exception {
         JsonNode created = created(createUpload("Quarterly report (final).pdf", "application/pdf", 1000, null));
         String uploadId = created.get("uploadId").asText();
