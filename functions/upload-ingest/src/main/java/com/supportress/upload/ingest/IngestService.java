@@ -67,7 +67,11 @@ public class IngestService {
         Optional<UploadRecord> found = store.find(uploadId.get());
         if (found.isEmpty()) {
             // Only upload-api's presigned URLs write here, and it records first; an object without a record is suspect.
-            quarantineObject(key, "no upload record", head(key));
+            Optional<HeadObjectResponse> stray = head(key);
+            if (stray.isEmpty()) {
+                return Outcome.IGNORED;
+            }
+            quarantineObject(key, "no upload record", stray);
             return Outcome.QUARANTINED;
         }
         UploadRecord upload = found.get();

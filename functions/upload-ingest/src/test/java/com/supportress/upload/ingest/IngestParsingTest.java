@@ -43,7 +43,7 @@ class IngestParsingTest {
     void objectKeysArriveUrlEncodedAndAreDecoded() {
         SQSEvent event = SampleEvents.load("upload-ingest/object-created.json", SQSEvent.class);
         var objects = ObjectCreatedEvents.parse(event.getRecords().get(0).getBody(), json);
-        assertEquals(List.of(new ObjectCreatedEvents.ObjectCreated("supportress-dev-uploads-123456789012",
+        assertEquals(List.of(new ObjectCreatedEvents.ObjectCreated("supportress-local-uploads-123456789012",
                 "tenants/acme/upl_0123456789abcdef0123456789abcdef01234567")), objects);
     }
 

@@ -166,6 +166,20 @@ class UploadIngestIT {
     }
 
     @Test
+    void anObjectWithoutAnUploadRecordIsQuarantined() throws Exception {
+        String stray = "upl_" + "ab".repeat(20);
+        putObject(stray, png(100));
+
+        assertTrue(ingestQueuedEvents().getBatchItemFailures().isEmpty());
+
+        assertEquals(0, stack.s3().listObjectVersions(r -> r.bucket(bucket()).prefix(key(stray))).versions().size());
+        var copy = stack.s3().headObject(r -> r.bucket(bucket()).key("quarantine/" + TENANT + "/" + stray));
+        assertEquals("no upload record", copy.metadata().get("quarantine-reason"));
+        assertEquals(0, replicaS3().listObjectsV2(r -> r.bucket(replicaBucket()).prefix(key(stray))).keyCount());
+        assertEquals(0, uploadCount());
+    }
+
+    @Test
     void theSameEventTwiceEndsInOneReplicaAndOneRecord() throws Exception {
         byte[] file = png(1024);
         String uploadId = createUpload("photo.png", "image/png", file.length, null);
