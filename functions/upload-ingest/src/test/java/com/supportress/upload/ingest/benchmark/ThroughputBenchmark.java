@@ -64,6 +64,7 @@ public final class ThroughputBenchmark {
                 upload.get();
             }
             uploaders.shutdown();
+            long uploadedAt = System.currentTimeMillis();
 
             List<Map<String, AttributeValue>> records;
             do {
@@ -76,6 +77,7 @@ public final class ThroughputBenchmark {
                 consumer.get();
             }
             consumers.shutdown();
+            System.out.printf("  all %d created and PUT (API + presigned PUT) after %.1f s%n", files, (uploadedAt - started) / 1000.0);
             report(files, started, records, requestedAtMillis);
         }
         System.exit(0);
