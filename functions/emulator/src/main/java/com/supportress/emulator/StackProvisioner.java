@@ -41,6 +41,7 @@ final class StackProvisioner {
         template.resourcesOfType("AWS::S3::Bucket").keySet().forEach(this::createBucket);
         template.resourcesOfType("AWS::SES::EmailIdentity").keySet().forEach(this::createEmailIdentity);
         template.resourcesOfType(SecondaryRegionBuckets.RESOURCE_TYPE).keySet().forEach(this::createSecondaryRegionBuckets);
+        template.resourcesOfType("AWS::SecretsManager::Secret").keySet().forEach(id -> EmulatedSecrets.create(stack, id));
     }
 
     /** What the custom resource does in AWS, reduced to what the emulator keeps: buckets in the second region. */
@@ -93,6 +94,11 @@ final class StackProvisioner {
             // The local suite's fixed stack name on an emulator that outlives it (LocalStack): keep the table.
             return;
         }
+        Map<String, Object> pitr = (Map<String, Object>) properties.get("PointInTimeRecoverySpecification");
+        if (pitr != null && Boolean.TRUE.equals(pitr.get("PointInTimeRecoveryEnabled"))) {
+            stack.dynamoDb().updateContinuousBackups(r -> r.tableName(name)
+                    .pointInTimeRecoverySpecification(s -> s.pointInTimeRecoveryEnabled(true)));
+        }
         Map<String, Object> ttl = (Map<String, Object>) properties.get("TimeToLiveSpecification");
         if (ttl != null && Boolean.TRUE.equals(ttl.get("Enabled"))) {
             stack.dynamoDb().updateTimeToLive(r -> r.tableName(name)
@@ -126,19 +132,19 @@ final class StackProvisioner {
         stack.sqs().createQueue(r -> r.queueName(stack.physicalName(logicalId)).attributes(attributes));
     }
 
-    @SuppressWarnings("unchecked")
     private void createBucket(String logicalId) {
         String name = stack.physicalName(logicalId);
         var s3 = stack.s3();
         if (exists(s3, name)) {
             return;
         }
-        s3.createBucket(r -> r.bucket(name));
-        Map<String, Object> properties = (Map<String, Object>) stack.resolve(stack.template().properties(logicalId));
-        if (properties.containsKey("VersioningConfiguration")) {
+        boolean objectLock = Boolean.TRUE.equals(stack.template().properties(logicalId).get("ObjectLockEnabled"));
+        s3.createBucket(r -> r.bucket(name).objectLockEnabledForBucket(objectLock));
+        if (stack.template().properties(logicalId).containsKey("VersioningConfiguration")) {
             s3.putBucketVersioning(r -> r.bucket(name).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
         }
-        List<Map<String, Object>> corsRules = list(SamTemplate.mapAt(properties, "CorsConfiguration").get("CorsRules"));
+        Map<String, Object> properties = stack.template().properties(logicalId);
+        List<Map<String, Object>> corsRules = list(stack.resolve(SamTemplate.mapAt(properties, "CorsConfiguration").get("CorsRules")));
         if (!corsRules.isEmpty()) {
             s3.putBucketCors(r -> r.bucket(name).corsConfiguration(c -> c.corsRules(corsRules.stream()
                     .map(rule -> CORSRule.builder()
@@ -151,7 +157,7 @@ final class StackProvisioner {
                     .toList())));
         }
         // S3 -> SQS notifications: moto delivers them (key URL-encoded, after an s3:TestEvent), as S3 does.
-        List<Map<String, Object>> queues = list(SamTemplate.mapAt(properties, "NotificationConfiguration").get("QueueConfigurations"));
+        List<Map<String, Object>> queues = list(stack.resolve(SamTemplate.mapAt(properties, "NotificationConfiguration").get("QueueConfigurations")));
         if (!queues.isEmpty()) {
             s3.putBucketNotificationConfiguration(r -> r.bucket(name).notificationConfiguration(n -> n.queueConfigurations(queues.stream()
                     .map(queue -> QueueConfiguration.builder()

@@ -1,5 +1,6 @@
 package com.supportress.incident;
 
+import com.supportress.shared.http.ApiRequest;
 import com.supportress.shared.http.ApiResponse;
 import com.supportress.shared.http.ClientError;
 import com.supportress.shared.http.ClientErrorException;
@@ -8,6 +9,9 @@ import com.supportress.shared.http.JsonCodec;
 import com.supportress.shared.http.Routes;
 import io.micronaut.context.ApplicationContext;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /** Lambda entry point for the incident intake API: POST /incidents and GET /.well-known/security.txt. */
@@ -41,5 +45,19 @@ public class IncidentIntakeHandler extends HttpFunctionHandler {
                     return outcome.replayed() ? response.withHeader("idempotent-replayed", "true") : response;
                 })
                 .on("GET", "/.well-known/security.txt", request -> ApiResponse.text(200, securityTxt.render(request.host())));
+    }
+
+    @Override
+    protected void prime(ApplicationContext context) {
+        handle(primingRequest("GET", "/.well-known/security.txt", ""));
+        // Parsing, validation and the 400 body, without storing anything.
+        handle(primingRequest("POST", "/incidents", "{\"reporterEmail\":\"priming@invalid\",\"category\":\"priming\"}"));
+        // The DynamoDB client's first request (a read of a key that never exists).
+        context.getBean(IncidentStore.class).findIdempotentResponse("snapstart-priming", Instant.now());
+    }
+
+    private static ApiRequest primingRequest(String method, String path, String body) {
+        return new ApiRequest(method, path, Map.of("content-type", "application/json"), Map.of(), Map.of(),
+                body.getBytes(StandardCharsets.UTF_8), "127.0.0.1", "snapstart-priming", "localhost");
     }
 }

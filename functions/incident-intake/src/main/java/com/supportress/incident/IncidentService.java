@@ -27,7 +27,8 @@ import java.util.Optional;
 public class IncidentService {
 
     private static final Logger LOG = LoggerFactory.getLogger(IncidentService.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
+    // Reads the kernel's entropy on every call, so instances restored from one SnapStart snapshot never share ids.
+    private static final SecureRandom RANDOM = nonBlockingNativeRandom();
     private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
     // The retry schedule leaves fresh reports alone, so it never races the request still mailing them.
     static final Duration RETRY_GRACE = Duration.ofMinutes(2);
@@ -134,6 +135,14 @@ public class IncidentService {
         }
         LOG.info("notification retry attempted={} completed={}", attempted, completed);
         return new RetryResult(attempted, completed, attempted - completed);
+    }
+
+    private static SecureRandom nonBlockingNativeRandom() {
+        try {
+            return SecureRandom.getInstance("NativePRNGNonBlocking");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
     }
 
     /** "inc_" and 32 base32 characters: 160 bits from SecureRandom. */

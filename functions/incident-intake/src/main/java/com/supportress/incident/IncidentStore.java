@@ -90,8 +90,18 @@ public class IncidentStore {
                 } else if (reasons.stream().noneMatch(reason -> "TransactionConflict".equals(reason.code())) || attempt == MAX_ATTEMPTS) {
                     throw e;
                 }
-                // A concurrent transaction on the same items (a parallel duplicate): try again, it has settled.
+                // A concurrent transaction on the same items (a parallel duplicate): once it settles, try again.
+                pause(25L * attempt);
             }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying a conflicting transaction", e);
         }
     }
 

@@ -18,20 +18,18 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Integration tier: incident intake against the emulator (moto unless AWS_ENDPOINT_URL is set), one fresh stack per test. */
@@ -210,26 +208,39 @@ class IncidentIntakeIT {
         assertEquals(1, reportCount());
     }
 
+    /**
+     * Two requests with one key that both found no record (the race of concurrent duplicates): the second
+     * transaction loses on the key's condition, stores nothing, uses no rate slot, and answers the winner's
+     * receipt. Driven step by step because moto runs concurrent transactions without isolation (it restores
+     * whole-table copies on a cancelled one), which would test moto rather than this code.
+     */
     @Test
-    void concurrentRequestsWithOneIdempotencyKeyCreateOneReport() throws Exception {
-        ObjectNode body = validBody(uniqueReporter());
+    void concurrentDuplicateThatPassedThePrecheckGetsTheWinnersReceiptAndStoresNothing() {
+        IncidentStore store = handler.getApplicationContext().getBean(IncidentStore.class);
+        SourceRateLimiter rateLimiter = handler.getApplicationContext().getBean(SourceRateLimiter.class);
         String key = "key-" + UUID.randomUUID();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Callable<APIGatewayV2HTTPResponse>> calls = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                calls.add(() -> post(body, "198.51.100.7", key));
-            }
-            Set<String> bodies = new HashSet<>();
-            for (Future<APIGatewayV2HTTPResponse> result : pool.invokeAll(calls)) {
-                assertEquals(201, result.get().getStatusCode());
-                bodies.add(result.get().getBody());
-            }
-            assertEquals(1, bodies.size(), "every caller sees the same receipt");
-        } finally {
-            pool.shutdown();
-        }
+        Instant now = clock.instant();
+        IdempotencyRecord winnerRecord = new IdempotencyRecord(key, "same-body", 201, "{\"id\":\"winner\"}", now.plus(Duration.ofHours(24)));
+        IdempotencyRecord loserRecord = new IdempotencyRecord(key, "same-body", 201, "{\"id\":\"loser\"}", now.plus(Duration.ofHours(24)));
+
+        var first = store.saveNew(report(now), rateLimiter.slot("192.0.2.70", now), Optional.of(winnerRecord));
+        var second = store.saveNew(report(now), rateLimiter.slot("192.0.2.70", now), Optional.of(loserRecord));
+
+        assertTrue(first instanceof IncidentStore.SaveResult.Saved, first.toString());
+        IncidentStore.SaveResult.KeyTaken taken = assertInstanceOf(IncidentStore.SaveResult.KeyTaken.class, second);
+        assertEquals("{\"id\":\"winner\"}", taken.earlier().body());
         assertEquals(1, reportCount());
+        for (int i = 1; i < LIMIT; i++) {
+            assertTrue(store.saveNew(report(now), rateLimiter.slot("192.0.2.70", now), Optional.empty()) instanceof IncidentStore.SaveResult.Saved,
+                    "the cancelled duplicate used no rate slot");
+        }
+        assertInstanceOf(IncidentStore.SaveResult.SourceLimited.class,
+                store.saveNew(report(now), rateLimiter.slot("192.0.2.70", now), Optional.empty()));
+    }
+
+    private static IncidentReport report(Instant now) {
+        return new IncidentReport(IncidentService.newId(), now, "reporter@example.org", Optional.empty(), "other",
+                "summary", "description", Optional.empty(), Optional.empty(), Optional.empty(), "192.0.2.70");
     }
 
     @Test
@@ -277,13 +288,18 @@ class IncidentIntakeIT {
         assertEquals("pending", pending.get("notificationStatus").s());
         assertTrue(SentMail.to(securityTeam).isEmpty());
 
-        stack.ses().createEmailIdentity(r -> r.emailIdentity(sender));
         try (IncidentNotificationRetryHandler retry = new IncidentNotificationRetryHandler(stack.start("IncidentNotificationRetryFunction", clock))) {
             ScheduledEvent tick = SampleEvents.load("incident-intake/notification-retry.json", ScheduledEvent.class);
             assertEquals(new IncidentService.RetryResult(0, 0, 0), retry.handleRequest(tick, null),
                     "a report younger than the grace period is left to its own request");
 
             clock.advance(IncidentService.RETRY_GRACE.plusSeconds(1));
+            IllegalStateException stillFailing = assertThrows(IllegalStateException.class, () -> retry.handleRequest(tick, null),
+                    "a round that leaves mail owed fails, for the alarm");
+            assertTrue(stillFailing.getMessage().startsWith("1 of 1"));
+            assertTrue(SentMail.to(securityTeam).isEmpty());
+
+            stack.ses().createEmailIdentity(r -> r.emailIdentity(sender));
             assertEquals(new IncidentService.RetryResult(1, 1, 0), retry.handleRequest(tick, null));
             assertEquals(new IncidentService.RetryResult(0, 0, 0), retry.handleRequest(tick, null));
         }
@@ -320,6 +336,14 @@ class IncidentIntakeIT {
             assertTrue(status >= 400 && status < 500, "body " + body.substring(0, Math.min(40, body.length())) + " gave " + status);
         }
         assertEquals(0, reportCount());
+    }
+
+    @Test
+    void snapStartPrimingExercisesTheHotPathAndStoresNothing() {
+        assertTrue(handler.priming().prime());
+        assertEquals(0, reportCount());
+        assertEquals(0, stack.dynamoDb().scan(r -> r.tableName(stack.physicalName("IntakeControlTable"))).count());
+        assertTrue(SentMail.to(securityTeam).isEmpty());
     }
 
     private APIGatewayV2HTTPResponse post(JsonNode body, String sourceIp) {

@@ -1,0 +1,38 @@
+package com.supportress.backup;
+
+import com.supportress.shared.config.FunctionApplication;
+import com.supportress.shared.config.FunctionEnvironment;
+import com.supportress.shared.log.LogContext;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.function.aws.MicronautRequestHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lambda entry point for operators: invoke with a {@link RestoreInvocation} as JSON, e.g.
+ * {@code {"table": "...", "backupId": "...", "targetTable": "...", "force": false}}. Refusals come back
+ * as the invocation's error message, naming the problem.
+ */
+public class BackupRestoreHandler extends MicronautRequestHandler<RestoreInvocation, RestoreService.RestoreReport> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackupRestoreHandler.class);
+
+    public BackupRestoreHandler() {
+        super(FunctionApplication.builder(FunctionEnvironment.system()));
+    }
+
+    public BackupRestoreHandler(ApplicationContext context) {
+        super(context);
+    }
+
+    @Override
+    public RestoreService.RestoreReport execute(RestoreInvocation invocation) {
+        if (invocation == null) {
+            throw new RestoreRefusedException("the request must name the table to restore: {\"table\": \"...\"}");
+        }
+        RestoreService.RestoreRequest request = invocation.toRequest();
+        try (LogContext ignored = LogContext.forRequest("restore-" + request.table())) {
+            return getApplicationContext().getBean(RestoreService.class).restore(request, LOG::info);
+        }
+    }
+}

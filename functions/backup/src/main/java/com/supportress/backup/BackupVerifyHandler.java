@@ -1,0 +1,38 @@
+package com.supportress.backup;
+
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.supportress.shared.config.FunctionApplication;
+import com.supportress.shared.config.FunctionEnvironment;
+import com.supportress.shared.log.LogContext;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.function.aws.MicronautRequestHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+
+/** Lambda entry point for the weekly restore test of the newest backup; a mismatch fails the invocation and raises the alarm. */
+public class BackupVerifyHandler extends MicronautRequestHandler<ScheduledEvent, RestoreService.VerifyReport> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackupVerifyHandler.class);
+
+    public BackupVerifyHandler() {
+        super(FunctionApplication.builder(FunctionEnvironment.system()));
+    }
+
+    public BackupVerifyHandler(ApplicationContext context) {
+        super(context);
+    }
+
+    @Override
+    public RestoreService.VerifyReport execute(ScheduledEvent event) {
+        try (LogContext ignored = LogContext.forRequest(event == null ? "manual" : String.valueOf(event.getId()))) {
+            RestoreService.VerifyReport report = getApplicationContext().getBean(RestoreService.class).verify(Optional.empty(), LOG::info);
+            if (!report.matches()) {
+                throw new IllegalStateException("restore test of backup " + report.backupId() + " failed: " + report.tables());
+            }
+            LOG.info("restore test of backup {} passed for {} tables", report.backupId(), report.tables().size());
+            return report;
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package com.supportress.billing;
+
+import io.micronaut.serde.annotation.Serdeable;
+
+import java.util.List;
+import java.util.Map;
+
+/** What operators see of an account: its account item, its subscriptions and its newest events (ids and types only). */
+@Serdeable
+public record AccountView(String account, Map<String, Object> state, List<Map<String, Object>> subscriptions,
+                          List<Map<String, Object>> recentEvents) {
+}

@@ -1,0 +1,100 @@
+package com.supportress.billing;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.StripeException;
+import com.stripe.model.Event;
+import com.stripe.param.EventListParams;
+import com.supportress.shared.http.JsonCodec;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Finds Stripe events whose webhook never reached us: lists the events Stripe created since the last run
+ * (minus an overlap, as Stripe's list is eventually consistent) and hands each to {@link BillingService}, whose
+ * conditional write skips the ones already seen. Oldest first, though the watermarks make the order irrelevant.
+ */
+@Singleton
+public class StripeReconciler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StripeReconciler.class);
+
+    /** How one run went. */
+    @Serdeable
+    public record Result(int listed, int applied, int ignored, int alreadySeen) {
+    }
+
+    private final BillingService billing;
+    private final BillingStore store;
+    private final WebhookSecretsSource secrets;
+    private final BillingConfig config;
+    private final JsonCodec json;
+    private final Clock clock;
+    private StripeClient client;
+    private String clientKey;
+
+    public StripeReconciler(BillingService billing, BillingStore store, WebhookSecretsSource secrets, BillingConfig config,
+                            JsonCodec json, Clock clock) {
+        this.billing = billing;
+        this.store = store;
+        this.secrets = secrets;
+        this.config = config;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public Result run() {
+        Optional<String> apiKey = secrets.current().stripeApiKey();
+        if (apiKey.isEmpty()) {
+            LOG.warn("no Stripe API key configured: reconciliation skipped");
+            return new Result(0, 0, 0, 0);
+        }
+        long listedUntil = clock.instant().getEpochSecond();
+        long from = store.reconciliationCursor()
+                .map(cursor -> cursor - config.reconciliationOverlap().toSeconds())
+                .orElse(listedUntil - config.reconciliationFirstLookback().toSeconds());
+        List<Event> events = new ArrayList<>();
+        try {
+            EventListParams params = EventListParams.builder()
+                    .setCreated(EventListParams.Created.builder().setGte(from).build())
+                    .setLimit(100L)
+                    .build();
+            client(apiKey.get()).v1().events().list(params).autoPagingIterable().forEach(events::add);
+        } catch (StripeException e) {
+            throw new IllegalStateException("listing Stripe events failed: " + e.getMessage(), e);
+        }
+        events.sort(Comparator.comparing(Event::getCreated).thenComparing(Event::getId));
+        int applied = 0;
+        int ignored = 0;
+        int seen = 0;
+        for (Event event : events) {
+            switch (billing.receive(StripeEvents.reduce(event, json), "reconciliation")) {
+                case APPLIED -> applied++;
+                case IGNORED -> ignored++;
+                case DUPLICATE -> seen++;
+            }
+        }
+        store.advanceReconciliationCursor(listedUntil);
+        Result result = new Result(events.size(), applied, ignored, seen);
+        LOG.info("stripe reconciliation listed={} applied={} ignored={} alreadySeen={}", result.listed(), applied, ignored, seen);
+        return result;
+    }
+
+    /** One client per API key: built once, rebuilt only when the key in the secret changes. */
+    private synchronized StripeClient client(String apiKey) {
+        if (client == null || !apiKey.equals(clientKey)) {
+            StripeClient.StripeClientBuilder builder = StripeClient.builder().setApiKey(apiKey).setMaxNetworkRetries(2);
+            config.stripeApiBase().ifPresent(builder::setApiBase);
+            client = builder.build();
+            clientKey = apiKey;
+        }
+        return client;
+    }
+}

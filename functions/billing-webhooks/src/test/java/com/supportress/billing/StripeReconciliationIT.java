@@ -1,0 +1,93 @@
+package com.supportress.billing;
+
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.supportress.emulator.SampleEvents;
+import com.supportress.emulator.SentMail;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Integration tier: Stripe reconciliation against the emulator and a local stand-in for Stripe's Events API. */
+class StripeReconciliationIT {
+
+    private BillingStack billing;
+    private FakeStripeApi stripeApi;
+    private StripeReconciliationHandler reconciliation;
+    private String contact;
+
+    @BeforeEach
+    void standUp() throws Exception {
+        billing = new BillingStack();
+        stripeApi = new FakeStripeApi(BillingStack.STRIPE_API_KEY);
+        BillingConfig configured = BillingConfig.from(billing.stack.environment("BillingReconciliationFunction"));
+        BillingConfig pointedAtFake = new BillingConfig(configured.eventsTable(), configured.stateTable(), configured.senderEmail(),
+                configured.signatureTolerance(), configured.eventRetention(), Optional.of(stripeApi.apiBase()),
+                configured.reconciliationFirstLookback(), configured.reconciliationOverlap());
+        reconciliation = new StripeReconciliationHandler(billing.stack.start("BillingReconciliationFunction", billing.clock, pointedAtFake));
+        contact = "billing-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.example";
+    }
+
+    @AfterEach
+    void tearDown() {
+        reconciliation.close();
+        stripeApi.close();
+        billing.close();
+    }
+
+    @Test
+    void appliesEventsWhoseWebhookNeverArrivedAndSkipsSeenOnes() {
+        long now = billing.clock.instant().getEpochSecond();
+        ObjectNode delivered = created(BillingSamples.stripe("customer.subscription.updated"), now - 300);
+        ObjectNode missedFailure = created(BillingSamples.stripe("invoice.payment_failed"), now - 200);
+        ((ObjectNode) missedFailure.at("/data/object")).put("customer_email", contact);
+        ObjectNode missedUnknown = created(BillingSamples.stripe("product.created"), now - 100);
+        List.of(delivered, missedFailure, missedUnknown).forEach(stripeApi::add);
+        assertEquals(200, billing.stripe(delivered).getStatusCode());
+
+        StripeReconciler.Result result = run();
+
+        assertEquals(new StripeReconciler.Result(3, 1, 1, 1), result);
+        assertEquals("past_due", billing.stateItem("stripe#cus_TdemoAcme0001", "ACCOUNT").get("dunningStage").s());
+        assertEquals("reconciliation", billing.eventItem("stripe:" + missedFailure.get("id").asText()).get("source").s());
+        assertEquals(1, SentMail.to(contact).size());
+        assertTrue(stripeApi.calls.size() >= 2, "three events at two a page take two pages");
+        FakeStripeApi.Call first = stripeApi.calls.get(0);
+        assertEquals("/v1/events", first.path());
+        assertEquals("Bearer " + BillingStack.STRIPE_API_KEY, first.authorization());
+        assertEquals(Long.toString(now - Duration.ofDays(1).toSeconds()), first.query().get("created[gte]"), "the first run looks back a day");
+    }
+
+    @Test
+    void nextRunListsFromItsCursorWithOverlapAndAppliesNothingTwice() {
+        long now = billing.clock.instant().getEpochSecond();
+        ObjectNode missedFailure = created(BillingSamples.stripe("invoice.payment_failed"), now - 200);
+        ((ObjectNode) missedFailure.at("/data/object")).put("customer_email", contact);
+        stripeApi.add(missedFailure);
+        run();
+        billing.clock.advance(Duration.ofMinutes(15));
+        stripeApi.calls.clear();
+
+        StripeReconciler.Result second = run();
+
+        assertEquals(new StripeReconciler.Result(1, 0, 0, 1), second);
+        assertEquals(Long.toString(now - Duration.ofMinutes(10).toSeconds()), stripeApi.calls.get(0).query().get("created[gte]"));
+        assertEquals(1, SentMail.to(contact).size());
+    }
+
+    private StripeReconciler.Result run() {
+        return reconciliation.handleRequest(SampleEvents.load("billing/reconciliation-schedule.json", ScheduledEvent.class), null);
+    }
+
+    private static ObjectNode created(ObjectNode event, long created) {
+        return event.put("created", created);
+    }
+}
