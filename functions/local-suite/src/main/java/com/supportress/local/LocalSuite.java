@@ -9,12 +9,15 @@ import com.supportress.emulator.ParameterOverrides;
 import com.supportress.emulator.HandlerTypes;
 import com.supportress.emulator.LocalLambdaContext;
 import com.supportress.emulator.SampleEvents;
+import com.supportress.emulator.SamTemplate;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The whole suite on this machine. Without arguments: stands template.yaml up on the emulator (moto,
@@ -73,13 +76,13 @@ public final class LocalSuite {
         stopped.await();
     }
 
-    /** The upload page is served from this origin and PUTs to the bucket, whose CORS rule lists AllowedOrigins. */
+    /** The upload page is served from the suite's origin and PUTs to the bucket, whose CORS rule lists AllowedOrigins. */
     static Map<String, String> withLocalOrigin(Map<String, String> parameters, int port) {
-        if (parameters.containsKey("AllowedOrigins")) {
-            return parameters;
-        }
+        String configured = parameters.getOrDefault("AllowedOrigins",
+                SamTemplate.load().parameterDefault("AllowedOrigins").map(String::valueOf).orElse(""));
         Map<String, String> withOrigin = new HashMap<>(parameters);
-        withOrigin.put("AllowedOrigins", "http://127.0.0.1:" + port + ",http://localhost:" + port);
+        withOrigin.put("AllowedOrigins", Stream.of(configured, "http://127.0.0.1:" + port, "http://localhost:" + port)
+                .filter(origin -> !origin.isBlank()).collect(Collectors.joining(",")));
         return withOrigin;
     }
 

@@ -10,16 +10,39 @@ import com.supportress.shared.http.Routes;
 import com.supportress.upload.store.UploadKeys;
 import io.micronaut.context.ApplicationContext;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
 /** Lambda entry point for /uploads: create, status, multipart parts, complete and abort. */
 public class UploadApiHandler extends HttpFunctionHandler {
 
     private static final int MAX_BODY_BYTES = 16 * 1024;
+    private static final String PRIMING_TENANT = "snapstart-priming";
+    private static final String PRIMING_UPLOAD_ID = "upl_" + "0".repeat(40);
 
     public UploadApiHandler() {
     }
 
     public UploadApiHandler(ApplicationContext context) {
         super(context);
+    }
+
+    @Override
+    protected void prime(ApplicationContext context) {
+        // Parsing, validation and the 400 body, without recording anything.
+        handle(primingRequest("POST", "/uploads", "{\"fileName\":\"../priming\",\"contentType\":\"priming\",\"size\":0}"));
+        // The DynamoDB client's first request: a read of an id that never exists (404).
+        handle(primingRequest("GET", "/uploads/" + PRIMING_UPLOAD_ID, ""));
+        // The presigner's signing path; signing is local, nothing is sent to S3.
+        context.getBean(UploadBucket.class).presignPut(UploadKeys.objectKey(PRIMING_TENANT, PRIMING_UPLOAD_ID), "text/plain", 1,
+                Optional.empty(), Duration.ofSeconds(1));
+    }
+
+    private static ApiRequest primingRequest(String method, String path, String body) {
+        return new ApiRequest(method, path, Map.of("content-type", "application/json", "x-tenant-id", PRIMING_TENANT), Map.of(), Map.of(),
+                body.getBytes(StandardCharsets.UTF_8), "127.0.0.1", "snapstart-priming", "localhost");
     }
 
     @Override

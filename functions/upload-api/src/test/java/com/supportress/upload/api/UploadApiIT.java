@@ -133,6 +133,13 @@ class UploadApiIT {
     }
 
     @Test
+    void snapStartPrimingExercisesTheHotPathAndRecordsNothing() {
+        assertTrue(handler.priming().prime());
+        assertEquals(0, uploadCount());
+        assertTrue(stack.s3().listObjectsV2(r -> r.bucket(bucket())).contents().isEmpty());
+    }
+
+    @Test
     void fileNameIsKeptAsMetadataAndNeverShapesTheKey() throws Exception {
         JsonNode created = created(createUpload("Quarterly report (final).pdf", "application/pdf", 1000, null));
         String uploadId = created.get("uploadId").asText();
