@@ -12,6 +12,11 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.CORSRule;
+import software.amazon.awssdk.services.s3.model.Event;
+import software.amazon.awssdk.services.s3.model.FilterRule;
+import software.amazon.awssdk.services.s3.model.NotificationConfigurationFilter;
+import software.amazon.awssdk.services.s3.model.QueueConfiguration;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.util.HashMap;
@@ -138,6 +143,45 @@ final class StackProvisioner {
         if (stack.template().properties(logicalId).containsKey("VersioningConfiguration")) {
             s3.putBucketVersioning(r -> r.bucket(name).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
         }
+        Map<String, Object> properties = stack.template().properties(logicalId);
+        List<Map<String, Object>> corsRules = list(stack.resolve(SamTemplate.mapAt(properties, "CorsConfiguration").get("CorsRules")));
+        if (!corsRules.isEmpty()) {
+            s3.putBucketCors(r -> r.bucket(name).corsConfiguration(c -> c.corsRules(corsRules.stream()
+                    .map(rule -> CORSRule.builder()
+                            .allowedOrigins(strings(rule.get("AllowedOrigins")))
+                            .allowedMethods(strings(rule.get("AllowedMethods")))
+                            .allowedHeaders(strings(rule.get("AllowedHeaders")))
+                            .exposeHeaders(strings(rule.get("ExposedHeaders")))
+                            .maxAgeSeconds(rule.get("MaxAge") == null ? null : Integer.valueOf(String.valueOf(rule.get("MaxAge"))))
+                            .build())
+                    .toList())));
+        }
+        // S3 -> SQS notifications: moto delivers them (key URL-encoded, after an s3:TestEvent), as S3 does.
+        List<Map<String, Object>> queues = list(stack.resolve(SamTemplate.mapAt(properties, "NotificationConfiguration").get("QueueConfigurations")));
+        if (!queues.isEmpty()) {
+            s3.putBucketNotificationConfiguration(r -> r.bucket(name).notificationConfiguration(n -> n.queueConfigurations(queues.stream()
+                    .map(queue -> QueueConfiguration.builder()
+                            .events(Event.fromValue((String) queue.get("Event")))
+                            .queueArn((String) queue.get("Queue"))
+                            .filter(keyFilter(queue.get("Filter")))
+                            .build())
+                    .toList())));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static NotificationConfigurationFilter keyFilter(Object filter) {
+        Object rules = filter == null ? null : SamTemplate.mapAt((Map<String, Object>) filter, "S3Key").get("Rules");
+        if (rules == null) {
+            return null;
+        }
+        return NotificationConfigurationFilter.builder().key(k -> k.filterRules(list(rules).stream()
+                .map(rule -> FilterRule.builder().name((String) rule.get("Name")).value((String) rule.get("Value")).build())
+                .toList())).build();
+    }
+
+    private static List<String> strings(Object value) {
+        return value == null ? null : ((List<?>) value).stream().map(String::valueOf).toList();
     }
 
     private void createEmailIdentity(String logicalId) {

@@ -9,11 +9,15 @@ import com.supportress.emulator.ParameterOverrides;
 import com.supportress.emulator.HandlerTypes;
 import com.supportress.emulator.LocalLambdaContext;
 import com.supportress.emulator.SampleEvents;
+import com.supportress.emulator.SamTemplate;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The whole suite on this machine. Without arguments: stands template.yaml up on the emulator (moto,
@@ -43,13 +47,15 @@ public final class LocalSuite {
     }
 
     private static void serve(int port, Map<String, String> parameters) throws Exception {
-        EmulatedStack stack = EmulatedStack.create(STACK_NAME, parameters);
+        EmulatedStack stack = EmulatedStack.create(STACK_NAME, withLocalOrigin(parameters, port));
         LocalFunctions functions = new LocalFunctions(stack);
         LocalHttpServer server = new LocalHttpServer(stack, functions, port);
+        QueuePollers pollers = QueuePollers.start(stack, functions);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             try {
+                pollers.close();
                 functions.close();
             } catch (Exception e) {
                 System.err.println("closing functions: " + e);
@@ -68,6 +74,16 @@ public final class LocalSuite {
         }
         System.out.println("Ctrl-C stops the server and the emulator it started.");
         stopped.await();
+    }
+
+    /** The upload page is served from the suite's origin and PUTs to the bucket, whose CORS rule lists AllowedOrigins. */
+    static Map<String, String> withLocalOrigin(Map<String, String> parameters, int port) {
+        String configured = parameters.getOrDefault("AllowedOrigins",
+                SamTemplate.load().parameterDefault("AllowedOrigins").map(String::valueOf).orElse(""));
+        Map<String, String> withOrigin = new HashMap<>(parameters);
+        withOrigin.put("AllowedOrigins", Stream.of(configured, "http://127.0.0.1:" + port, "http://localhost:" + port)
+                .filter(origin -> !origin.isBlank()).collect(Collectors.joining(",")));
+        return withOrigin;
     }
 
     private static void invoke(String logicalId, Path eventFile, Map<String, String> parameters) throws Exception {

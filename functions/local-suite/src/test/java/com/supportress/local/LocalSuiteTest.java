@@ -23,6 +23,14 @@ class LocalSuiteTest {
     }
 
     @Test
+    void theSuitesOwnOriginIsAddedToTheAllowedOrigins() {
+        assertEquals("https://app.supportress.example,http://127.0.0.1:3000,http://localhost:3000",
+                LocalSuite.withLocalOrigin(Map.of(), 3000).get("AllowedOrigins"));
+        assertEquals("https://a.example,http://127.0.0.1:8080,http://localhost:8080",
+                LocalSuite.withLocalOrigin(Map.of("AllowedOrigins", "https://a.example"), 8080).get("AllowedOrigins"));
+    }
+
+    @Test
     void queryStringsAreDecodedAndRepeatsJoined() {
         assertEquals(Map.of("a", "1,2", "b c", "d/e", "flag", ""), QueryStrings.parse("a=1&b+c=d%2Fe&a=2&flag"));
     }

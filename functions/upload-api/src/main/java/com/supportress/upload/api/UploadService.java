@@ -1,0 +1,198 @@
+package com.supportress.upload.api;
+
+import com.supportress.shared.http.ClientError;
+import com.supportress.shared.http.ClientErrorException;
+import com.supportress.shared.http.FieldError;
+import com.supportress.shared.log.LogContext;
+import com.supportress.upload.store.UploadKeys;
+import com.supportress.upload.store.UploadMode;
+import com.supportress.upload.store.UploadRecord;
+import com.supportress.upload.store.UploadStatus;
+import com.supportress.upload.store.UploadStore;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Presigned uploads for one tenant at a time: records the declared file, hands out URLs that only
+ * accept exactly that file, and drives S3 multipart for large ones. An upload of another tenant is
+ * answered exactly like an unknown one, so ids leak nothing across tenants.
+ */
+@Singleton
+public class UploadService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UploadService.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final UploadStore store;
+    private final UploadBucket bucket;
+    private final UploadApiConfig config;
+    private final Clock clock;
+
+    public UploadService(UploadStore store, UploadBucket bucket, UploadApiConfig config, Clock clock) {
+        this.store = store;
+        this.bucket = bucket;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public UploadViews.Instructions create(String tenant, UploadRequest request) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        String uploadId = newUploadId();
+        LogContext.put("uploadId", uploadId);
+        String key = UploadKeys.objectKey(tenant, uploadId);
+        Instant expiresAt = now.plus(config.uploadWindow());
+        if (request.size() <= config.singlePutMaxBytes()) {
+            store.create(UploadRecord.pending(uploadId, tenant, request.fileName(), request.contentType(), request.size(),
+                    request.sha256(), UploadMode.PUT, Optional.empty(), request.size(), 1, now, expiresAt));
+            LOG.info("upload created mode=PUT size={}", request.size());
+            return UploadViews.Instructions.put(uploadId,
+                    bucket.presignPut(key, request.contentType(), request.size(), request.sha256(), config.urlExpiry()));
+        }
+        long partSize = partSize(request.size());
+        int partCount = Math.toIntExact(ceilDiv(request.size(), partSize));
+        String multipartId = bucket.startMultipart(key, request.contentType());
+        try {
+            store.create(UploadRecord.pending(uploadId, tenant, request.fileName(), request.contentType(), request.size(),
+                    request.sha256(), UploadMode.MULTIPART, Optional.of(multipartId), partSize, partCount, now, expiresAt));
+        } catch (RuntimeException e) {
+            // No record, no open multipart upload: nothing is left half-made.
+            bucket.abortMultipart(key, multipartId);
+            throw e;
+        }
+        LOG.info("upload created mode=MULTIPART size={} parts={}", request.size(), partCount);
+        return UploadViews.Instructions.multipart(uploadId, partSize, partCount, expiresAt.toString());
+    }
+
+    public UploadViews.Status status(String tenant, String uploadId) {
+        return UploadViews.Status.of(owned(tenant, uploadId));
+    }
+
+    public UploadViews.PartUrls partUrls(String tenant, String uploadId, Function<Integer, List<Integer>> selectParts) {
+        UploadRecord upload = openMultipart(tenant, uploadId);
+        List<UploadViews.PartUrl> urls = new ArrayList<>();
+        for (int partNumber : selectParts.apply(upload.partCount())) {
+            UploadBucket.SignedRequest signed = bucket.presignPart(upload.objectKey(), upload.multipartUploadId().orElseThrow(),
+                    partNumber, partLength(upload, partNumber), config.urlExpiry());
+            urls.add(new UploadViews.PartUrl(partNumber, signed.url(), signed.headers(), signed.expiresAt()));
+        }
+        return new UploadViews.PartUrls(urls);
+    }
+
+    public UploadViews.UploadedParts uploadedParts(String tenant, String uploadId) {
+        UploadRecord upload = openMultipart(tenant, uploadId);
+        return new UploadViews.UploadedParts(openParts(upload));
+    }
+
+    /**
+     * Completes a multipart upload only when every part is in S3 with the ETag the client names and the
+     * size the declared file implies; otherwise 400, and the upload stays open for the client to fix.
+     */
+    public UploadViews.Status complete(String tenant, String uploadId, Function<Integer, List<PartSelection.ClaimedPart>> readParts) {
+        UploadRecord upload = openMultipart(tenant, uploadId);
+        List<PartSelection.ClaimedPart> claimed = readParts.apply(upload.partCount());
+        String multipartId = upload.multipartUploadId().orElseThrow();
+        Map<Integer, UploadBucket.UploadedPart> held = openParts(upload).stream()
+                .collect(Collectors.toMap(UploadBucket.UploadedPart::partNumber, Function.identity()));
+        List<FieldError> errors = new ArrayList<>();
+        for (int i = 0; i < claimed.size(); i++) {
+            PartSelection.ClaimedPart part = claimed.get(i);
+            UploadBucket.UploadedPart stored = held.get(part.partNumber());
+            if (stored == null) {
+                errors.add(new FieldError("parts[" + i + "]", "part " + part.partNumber() + " has not been uploaded"));
+            } else if (!unquoted(stored.etag()).equals(unquoted(part.etag()))) {
+                errors.add(new FieldError("parts[" + i + "].etag", "does not match the ETag S3 returned for part " + part.partNumber()));
+            } else if (stored.size() != partLength(upload, part.partNumber())) {
+                errors.add(new FieldError("parts[" + i + "]", "part " + part.partNumber() + " is " + stored.size()
+                        + " bytes; expected " + partLength(upload, part.partNumber())));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw PartSelection.invalid(errors);
+        }
+        bucket.completeMultipart(upload.objectKey(), multipartId, claimed.stream()
+                .map(part -> held.get(part.partNumber())).toList());
+        LOG.info("multipart upload completed parts={}", claimed.size());
+        return UploadViews.Status.of(upload);
+    }
+
+    /** Aborts a pending upload: its multipart upload (if any) is aborted and any object already sent is deleted. */
+    public UploadViews.Status abort(String tenant, String uploadId) {
+        UploadRecord upload = owned(tenant, uploadId);
+        if (upload.status() != UploadStatus.PENDING) {
+            throw new ClientErrorException(new ClientError.Conflict("upload is " + upload.status().wireName() + "; only a pending upload can be aborted"));
+        }
+        if (!store.markFailed(uploadId, "aborted by the client", clock.instant())) {
+            throw new ClientErrorException(new ClientError.Conflict("upload changed while aborting; read its status again"));
+        }
+        upload.multipartUploadId().ifPresent(id -> bucket.abortMultipart(upload.objectKey(), id));
+        bucket.delete(upload.objectKey());
+        LOG.info("upload aborted");
+        return UploadViews.Status.of(store.find(uploadId).orElseThrow());
+    }
+
+    private UploadRecord owned(String tenant, String uploadId) {
+        LogContext.put("uploadId", uploadId);
+        return Optional.of(uploadId)
+                .filter(id -> UploadKeys.UPLOAD_ID.matcher(id).matches())
+                .flatMap(store::find)
+                .filter(upload -> upload.tenant().equals(tenant))
+                .orElseThrow(() -> new ClientErrorException(new ClientError.NotFound("no upload " + uploadId)));
+    }
+
+    private UploadRecord openMultipart(String tenant, String uploadId) {
+        UploadRecord upload = owned(tenant, uploadId);
+        if (upload.mode() != UploadMode.MULTIPART) {
+            throw new ClientErrorException(new ClientError.Conflict("upload is a single PUT, not multipart"));
+        }
+        if (upload.expired(clock.instant())) {
+            throw new ClientErrorException(new ClientError.NotFound("upload " + uploadId + " has expired; start a new one"));
+        }
+        if (upload.status() != UploadStatus.PENDING) {
+            throw new ClientErrorException(new ClientError.Conflict("upload is " + upload.status().wireName() + ", no longer open"));
+        }
+        return upload;
+    }
+
+    private List<UploadBucket.UploadedPart> openParts(UploadRecord upload) {
+        return bucket.listParts(upload.objectKey(), upload.multipartUploadId().orElseThrow()).orElseThrow(() ->
+                new ClientErrorException(new ClientError.Conflict("upload is already complete; read its status")));
+    }
+
+    /** The configured part size, grown in whole MiB when the file would otherwise need more than S3's 10,000 parts. */
+    long partSize(long size) {
+        long needed = ceilDiv(size, UploadApiConfig.S3_MAX_PARTS);
+        return Math.max(config.partSizeBytes(), ceilDiv(needed, UploadApiConfig.MIB) * UploadApiConfig.MIB);
+    }
+
+    private static long partLength(UploadRecord upload, int partNumber) {
+        return partNumber < upload.partCount() ? upload.partSize() : upload.size() - upload.partSize() * (upload.partCount() - 1);
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
+    private static String unquoted(String etag) {
+        return etag.replace("\"", "");
+    }
+
+    /** "upl_" and 40 hex digits: 160 bits from SecureRandom, the only variable part of an object key. */
+    static String newUploadId() {
+        byte[] bytes = new byte[20];
+        RANDOM.nextBytes(bytes);
+        return "upl_" + HexFormat.of().formatHex(bytes);
+    }
+}

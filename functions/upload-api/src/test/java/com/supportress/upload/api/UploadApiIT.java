@@ -1,0 +1,422 @@
+package com.supportress.upload.api;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.supportress.emulator.EmulatedStack;
+import com.supportress.emulator.HttpEvents;
+import com.supportress.emulator.MutableClock;
+import com.supportress.shared.config.FunctionApplication;
+import com.supportress.shared.config.FunctionEnvironment;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Integration tier: upload-api against the emulator (moto unless AWS_ENDPOINT_URL is set), one fresh stack per test. */
+class UploadApiIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final long MIB = 1024 * 1024;
+    private static final String TENANT = "acme";
+
+    private EmulatedStack stack;
+    private MutableClock clock;
+    private UploadApiHandler handler;
+
+    @BeforeEach
+    void standUpStack() {
+        stack = EmulatedStack.create(Map.of());
+        clock = new MutableClock(Instant.now());
+        // Lowered thresholds so multipart is exercised with small files; S3 still wants parts of at least 5 MiB.
+        Map<String, String> variables = new HashMap<>(stack.environment("UploadApiFunction").variables());
+        variables.put("SINGLE_PUT_MAX_BYTES", Long.toString(5 * MIB));
+        variables.put("PART_SIZE_BYTES", Long.toString(5 * MIB));
+        variables.put("MAX_UPLOAD_BYTES", Long.toString(20 * MIB));
+        handler = new UploadApiHandler(FunctionApplication.builder(FunctionEnvironment.of(variables)).singletons(clock).start());
+    }
+
+    @AfterEach
+    void closeHandler() {
+        handler.close();
+    }
+
+    @Test
+    void singlePutUrlIsSignedOverTypeLengthAndChecksumAndExpiresWithinFiveMinutes() throws Exception {
+        byte[] file = "id,amount\n1,20\n".getBytes(StandardCharsets.UTF_8);
+        String sha256 = sha256(file);
+        JsonNode created = created(createUpload("ledger.csv", "text/csv", file.length, sha256));
+
+        assertEquals("PUT", created.get("method").asText());
+        String uploadId = created.get("uploadId").asText();
+        assertTrue(uploadId.matches("upl_[0-9a-f]{40}"), uploadId);
+        URI url = URI.create(created.get("url").asText());
+        Map<String, String> query = query(url);
+        assertEquals(Set.of("content-length", "content-type", "host", "if-none-match", "x-amz-checksum-sha256"),
+                Set.of(query.get("X-Amz-SignedHeaders").split(";")));
+        assertEquals("*", created.get("headers").get("if-none-match").asText(), "S3 refuses a second PUT to the key");
+        assertTrue(Integer.parseInt(query.get("X-Amz-Expires")) <= 300, query.get("X-Amz-Expires"));
+        assertTrue(url.getPath().endsWith("/tenants/" + TENANT + "/" + uploadId), url.getPath());
+        assertEquals(sha256, created.get("headers").get("x-amz-checksum-sha256").asText());
+        assertEquals("text/csv", created.get("headers").get("content-type").asText());
+        assertEquals(Long.toString(file.length), created.get("headers").get("content-length").asText());
+        Instant expiresAt = Instant.parse(created.get("expiresAt").asText());
+        assertFalse(expiresAt.isAfter(Instant.now().plusSeconds(300)));
+
+        Map<String, AttributeValue> item = uploadItem(uploadId);
+        assertEquals(TENANT, item.get("tenant").s());
+        assertEquals("tenants/" + TENANT + "/" + uploadId, item.get("objectKey").s());
+        assertEquals(Long.toString(file.length), item.get("size").n());
+        assertEquals("text/csv", item.get("contentType").s());
+        assertEquals(sha256, item.get("declaredSha256").s());
+        assertEquals("pending", item.get("status").s());
+
+        assertEquals(200, put(created.get("url").asText(), created.get("headers"), file));
+        assertEquals(file.length, stack.s3().headObject(r -> r.bucket(bucket()).key("tenants/" + TENANT + "/" + uploadId)).contentLength());
+    }
+
+    @Test
+    void sampleEventsFromTheEventsFolderAreAnsweredAsDocumented() throws Exception {
+        // The template's own limits (100 MiB single PUT, 50 GiB maximum), as the events folder documents them.
+        try (UploadApiHandler deployed = new UploadApiHandler(stack.start("UploadApiFunction", clock))) {
+            JsonNode single = created(deployed.handleRequest(HttpEvents.sample("upload-api/create-single-put.json"), null));
+            assertEquals("PUT", single.get("method").asText());
+            JsonNode multipart = created(deployed.handleRequest(HttpEvents.sample("upload-api/create-multipart.json"), null));
+            assertEquals("MULTIPART", multipart.get("method").asText());
+            assertEquals(32, multipart.get("partCount").asInt(), "2 GiB in 64 MiB parts");
+            assertEquals(2, uploadCount());
+
+            JsonNode invalid = body(deployed.handleRequest(HttpEvents.sample("upload-api/invalid.json"), null), 400);
+            Set<String> fields = new HashSet<>();
+            invalid.get("fields").forEach(field -> fields.add(field.get("field").asText()));
+            assertEquals(Set.of("fileName", "contentType", "size"), fields);
+            assertEquals(401, deployed.handleRequest(HttpEvents.sample("upload-api/missing-tenant.json"), null).getStatusCode());
+            assertEquals(2, uploadCount());
+        }
+    }
+
+    @Test
+    void aPresignedPutWritesTheUploadOnceAndCannotOverwriteIt() throws Exception {
+        byte[] file = "first\n".getBytes(StandardCharsets.UTF_8);
+        JsonNode created = created(createUpload("a.txt", "text/plain", file.length, null));
+
+        assertEquals(200, put(created.get("url").asText(), created.get("headers"), file));
+        assertEquals(412, put(created.get("url").asText(), created.get("headers"), "other\n".getBytes(StandardCharsets.UTF_8)),
+                "If-None-Match: * is signed, so S3 refuses the second write");
+        String key = "tenants/" + TENANT + "/" + created.get("uploadId").asText();
+        assertEquals("first\n", stack.s3().getObjectAsBytes(r -> r.bucket(bucket()).key(key)).asUtf8String());
+    }
+
+    @Test
+    void snapStartPrimingExercisesTheHotPathAndRecordsNothing() {
+        assertTrue(handler.priming().prime());
+        assertEquals(0, uploadCount());
+        assertTrue(stack.s3().listObjectsV2(r -> r.bucket(bucket())).contents().isEmpty());
+    }
+
+    @Test
+    void fileNameIsKeptAsMetadataAndNeverShapesTheKey() throws Exception {
+        JsonNode created = created(createUpload("Quarterly report (final).pdf", "application/pdf", 1000, null));
+        String uploadId = created.get("uploadId").asText();
+        assertEquals("Quarterly report (final).pdf", uploadItem(uploadId).get("fileName").s());
+        assertFalse(created.get("url").asText().contains("Quarterly"));
+        assertFalse(query(URI.create(created.get("url").asText())).get("X-Amz-SignedHeaders").contains("x-amz-checksum-sha256"),
+                "no checksum header is signed when none was declared");
+    }
+
+    @Test
+    void statusShowsWhatWasDeclared() throws Exception {
+        JsonNode created = created(createUpload("a.png", "image/png", 2048, sha256(new byte[]{1})));
+        JsonNode status = body(request("GET", "/uploads/" + created.get("uploadId").asText(), TENANT, null), 200);
+        assertEquals("pending", status.get("status").asText());
+        assertEquals(2048, status.get("size").asLong());
+        assertEquals("image/png", status.get("contentType").asText());
+        assertEquals(sha256(new byte[]{1}), status.get("sha256").asText());
+        assertFalse(status.has("replicaRegion"));
+    }
+
+    @Test
+    void largeFileIsUploadedInPresignedPartsListedForResumeAndCompleted() throws Exception {
+        byte[] file = new byte[(int) (11 * MIB)];
+        Arrays.fill(file, (byte) 'x');
+        JsonNode created = created(createUpload("big.txt", "text/plain", file.length, null));
+        assertEquals("MULTIPART", created.get("method").asText());
+        assertEquals(5 * MIB, created.get("partSize").asLong());
+        assertEquals(3, created.get("partCount").asInt());
+        String uploadId = created.get("uploadId").asText();
+        JsonNode nothingYet = body(request("GET", "/uploads/" + uploadId + "/parts", TENANT, null), 200).get("parts");
+        assertTrue(nothingYet.isArray() && nothingYet.isEmpty(), "an empty list, not a missing field");
+
+        JsonNode urls = body(request("POST", "/uploads/" + uploadId + "/parts", TENANT, "{\"partNumbers\":[1,2,3]}"), 200).get("parts");
+        assertEquals(3, urls.size());
+        ArrayNode completion = JSON.createArrayNode();
+        for (JsonNode part : urls) {
+            int number = part.get("partNumber").asInt();
+            Map<String, String> query = query(URI.create(part.get("url").asText()));
+            assertTrue(Set.of(query.get("X-Amz-SignedHeaders").split(";")).contains("content-length"), "each part's length is signed");
+            assertTrue(Integer.parseInt(query.get("X-Amz-Expires")) <= 300);
+            long expectedLength = number < 3 ? 5 * MIB : MIB;
+            assertEquals(Long.toString(expectedLength), part.get("headers").get("content-length").asText());
+            byte[] bytes = Arrays.copyOfRange(file, (int) ((number - 1) * 5 * MIB), (int) Math.min(file.length, number * 5 * MIB));
+            HttpResponse<String> response = HTTP.send(putRequest(part.get("url").asText(), part.get("headers"), bytes), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode());
+            completion.addObject().put("partNumber", number).put("etag", response.headers().firstValue("etag").orElseThrow());
+        }
+
+        JsonNode listed = body(request("GET", "/uploads/" + uploadId + "/parts", TENANT, null), 200).get("parts");
+        assertEquals(3, listed.size());
+        assertEquals(MIB, listed.get(2).get("size").asLong());
+
+        JsonNode completed = body(request("POST", "/uploads/" + uploadId + "/complete", TENANT,
+                JSON.createObjectNode().set("parts", completion).toString()), 200);
+        assertEquals("pending", completed.get("status").asText(), "pending until the ingest function has checked the object");
+        assertEquals(file.length, stack.s3().headObject(r -> r.bucket(bucket()).key("tenants/" + TENANT + "/" + uploadId)).contentLength());
+
+        APIGatewayV2HTTPResponse again = request("POST", "/uploads/" + uploadId + "/complete", TENANT,
+                JSON.createObjectNode().set("parts", completion).toString());
+        assertEquals(409, again.getStatusCode(), "completing twice is a conflict, not a server error");
+        assertEquals(409, request("GET", "/uploads/" + uploadId + "/parts", TENANT, null).getStatusCode());
+    }
+
+    @Test
+    void completingWithAWrongEtagIsRejectedAndTheUploadStaysOpen() throws Exception {
+        JsonNode created = created(createUpload("big.txt", "text/plain", 6 * MIB, null));
+        String uploadId = created.get("uploadId").asText();
+        JsonNode urls = body(request("POST", "/uploads/" + uploadId + "/parts", TENANT, "{\"partNumbers\":[1,2]}"), 200).get("parts");
+        for (JsonNode part : urls) {
+            byte[] bytes = new byte[(int) part.get("headers").get("content-length").asLong()];
+            assertEquals(200, put(part.get("url").asText(), part.get("headers"), bytes));
+        }
+        String wrong = "{\"parts\":[{\"partNumber\":1,\"etag\":\"\\\"0123456789abcdef0123456789abcdef\\\"\"},"
+                + "{\"partNumber\":2,\"etag\":\"\\\"0123456789abcdef0123456789abcdef\\\"\"}]}";
+
+        JsonNode error = body(request("POST", "/uploads/" + uploadId + "/complete", TENANT, wrong), 400);
+        assertEquals("parts[0].etag", error.get("fields").get(0).get("field").asText());
+        assertFalse(objectExists("tenants/" + TENANT + "/" + uploadId));
+        assertEquals(2, body(request("GET", "/uploads/" + uploadId + "/parts", TENANT, null), 200).get("parts").size());
+        assertEquals("pending", uploadItem(uploadId).get("status").s());
+    }
+
+    @Test
+    void completingBeforeEveryPartIsUploadedIsRejected() throws Exception {
+        JsonNode created = created(createUpload("big.txt", "text/plain", 6 * MIB, null));
+        String uploadId = created.get("uploadId").asText();
+        JsonNode error = body(request("POST", "/uploads/" + uploadId + "/complete", TENANT,
+                "{\"parts\":[{\"partNumber\":1,\"etag\":\"a\"},{\"partNumber\":2,\"etag\":\"b\"}]}"), 400);
+        assertTrue(error.get("fields").get(0).get("message").asText().contains("has not been uploaded"));
+        assertFalse(objectExists("tenants/" + TENANT + "/" + uploadId));
+    }
+
+    @Test
+    void partNumbersOutsideTheUploadAreRejected() throws Exception {
+        String uploadId = created(createUpload("big.txt", "text/plain", 6 * MIB, null)).get("uploadId").asText();
+        assertEquals(400, request("POST", "/uploads/" + uploadId + "/parts", TENANT, "{\"partNumbers\":[3]}").getStatusCode());
+        assertEquals(400, request("POST", "/uploads/" + uploadId + "/parts", TENANT, "{\"partNumbers\":[1,1]}").getStatusCode());
+        assertEquals(400, request("POST", "/uploads/" + uploadId + "/parts", TENANT, "{\"partNumbers\":[]}").getStatusCode());
+    }
+
+    @Test
+    void disallowedTypeIsRejectedAndNothingRecorded() throws Exception {
+        assertRejected(createUpload("run.sh", "application/x-sh", 10, null), 400, "contentType");
+    }
+
+    @Test
+    void emptyFileIsRejectedAndNothingRecorded() throws Exception {
+        assertRejected(createUpload("empty.txt", "text/plain", 0, null), 400, "size");
+    }
+
+    @Test
+    void fileOverTheMaximumIsRejectedAndNothingRecorded() throws Exception {
+        assertRejected(createUpload("huge.zip", "application/zip", 20 * MIB + 1, null), 400, "size");
+    }
+
+    @Test
+    void pathLikeFileNamesAreRejectedAndNothingRecorded() throws Exception {
+        for (String name : List.of("../../etc/passwd", "a/b.txt", "..\\boot.ini", "..", "C:evil.txt")) {
+            assertRejected(createUpload(name, "text/plain", 10, null), 400, "fileName");
+        }
+    }
+
+    @Test
+    void controlCharactersInFileNamesAreRejectedAndNothingRecorded() throws Exception {
+        for (String name : List.of("report\n.txt", "report.txt\r", "a\u0000b.txt", "invoice\u202Efdp.exe.txt")) {
+            assertRejected(createUpload(name, "text/plain", 10, null), 400, "fileName");
+        }
+    }
+
+    @Test
+    void malformedChecksumIsRejectedAndNothingRecorded() throws Exception {
+        assertRejected(createUpload("a.txt", "text/plain", 10, "not-a-sha256"), 400, "sha256");
+    }
+
+    @Test
+    void missingTenantIsRejectedWith401AndNothingRecorded() throws Exception {
+        APIGatewayV2HTTPResponse response = request("POST", "/uploads", null, uploadBody("a.txt", "text/plain", 10, null));
+        assertEquals(401, response.getStatusCode());
+        assertTrue(JSON.readTree(response.getBody()).has("error"));
+        assertEquals(0, uploadCount());
+    }
+
+    @Test
+    void malformedTenantIsRejectedAndNothingRecorded() throws Exception {
+        assertEquals(400, request("POST", "/uploads", "../other", uploadBody("a.txt", "text/plain", 10, null)).getStatusCode());
+        assertEquals(0, uploadCount());
+    }
+
+    @Test
+    void unknownUploadIdIsNotFound() throws Exception {
+        String unknown = "upl_" + "0".repeat(40);
+        assertEquals(404, request("GET", "/uploads/" + unknown, TENANT, null).getStatusCode());
+        assertEquals(404, request("GET", "/uploads/not-an-id", TENANT, null).getStatusCode());
+        assertEquals(404, request("POST", "/uploads/" + unknown + "/parts", TENANT, "{\"partNumbers\":[1]}").getStatusCode());
+        assertEquals(404, request("DELETE", "/uploads/" + unknown, TENANT, null).getStatusCode());
+    }
+
+    @Test
+    void anotherTenantsUploadLooksUnknownAndCannotBeTouched() throws Exception {
+        String uploadId = created(createUpload("big.txt", "text/plain", 6 * MIB, null)).get("uploadId").asText();
+        for (var call : List.of(
+                request("GET", "/uploads/" + uploadId, "globex", null),
+                request("GET", "/uploads/" + uploadId + "/parts", "globex", null),
+                request("POST", "/uploads/" + uploadId + "/parts", "globex", "{\"partNumbers\":[1]}"),
+                request("POST", "/uploads/" + uploadId + "/complete", "globex", "{\"parts\":[]}"),
+                request("DELETE", "/uploads/" + uploadId, "globex", null))) {
+            assertEquals(404, call.getStatusCode());
+            assertTrue(JSON.readTree(call.getBody()).has("error"));
+        }
+        assertEquals("pending", uploadItem(uploadId).get("status").s());
+        assertEquals(1, stack.s3().listMultipartUploads(r -> r.bucket(bucket())).uploads().size());
+    }
+
+    @Test
+    void expiredUploadCannotBeSignedOrCompleted() throws Exception {
+        String uploadId = created(createUpload("big.txt", "text/plain", 6 * MIB, null)).get("uploadId").asText();
+        clock.advance(Duration.ofHours(25));
+        APIGatewayV2HTTPResponse parts = request("POST", "/uploads/" + uploadId + "/parts", TENANT, "{\"partNumbers\":[1]}");
+        assertEquals(404, parts.getStatusCode());
+        assertTrue(parts.getBody().contains("expired"));
+        assertEquals(404, request("POST", "/uploads/" + uploadId + "/complete", TENANT,
+                "{\"parts\":[{\"partNumber\":1,\"etag\":\"a\"},{\"partNumber\":2,\"etag\":\"b\"}]}").getStatusCode());
+        assertEquals("pending", uploadItem(uploadId).get("status").s());
+    }
+
+    @Test
+    void abortEndsTheMultipartUploadAndMarksItFailed() throws Exception {
+        String uploadId = created(createUpload("big.txt", "text/plain", 6 * MIB, null)).get("uploadId").asText();
+        JsonNode aborted = body(request("DELETE", "/uploads/" + uploadId, TENANT, null), 200);
+        assertEquals("failed", aborted.get("status").asText());
+        assertEquals("aborted by the client", aborted.get("reason").asText());
+        assertTrue(stack.s3().listMultipartUploads(r -> r.bucket(bucket())).uploads().isEmpty());
+        assertEquals(409, request("DELETE", "/uploads/" + uploadId, TENANT, null).getStatusCode());
+    }
+
+    private void assertRejected(APIGatewayV2HTTPResponse response, int status, String field) throws Exception {
+        assertEquals(status, response.getStatusCode(), response.getBody());
+        JsonNode body = JSON.readTree(response.getBody());
+        assertTrue(body.has("error"));
+        assertEquals(field, body.get("fields").get(0).get("field").asText(), response.getBody());
+        assertEquals(0, uploadCount(), "nothing recorded");
+        assertTrue(stack.s3().listMultipartUploads(r -> r.bucket(bucket())).uploads().isEmpty(), "no multipart upload left open");
+    }
+
+    private APIGatewayV2HTTPResponse createUpload(String fileName, String contentType, long size, String sha256) {
+        return request("POST", "/uploads", TENANT, uploadBody(fileName, contentType, size, sha256));
+    }
+
+    private static String uploadBody(String fileName, String contentType, long size, String sha256) {
+        ObjectNode body = JSON.createObjectNode().put("fileName", fileName).put("contentType", contentType).put("size", size);
+        if (sha256 != null) {
+            body.put("sha256", sha256);
+        }
+        return body.toString();
+    }
+
+    private APIGatewayV2HTTPResponse request(String method, String path, String tenant, String body) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("content-type", "application/json");
+        if (tenant != null) {
+            headers.put("x-tenant-id", tenant);
+        }
+        return handler.handleRequest(HttpEvents.request(method, path, headers,
+                body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), "198.51.100.20"), null);
+    }
+
+    private static JsonNode created(APIGatewayV2HTTPResponse response) throws Exception {
+        return body(response, 201);
+    }
+
+    private static JsonNode body(APIGatewayV2HTTPResponse response, int status) throws Exception {
+        assertEquals(status, response.getStatusCode(), response.getBody());
+        return JSON.readTree(response.getBody());
+    }
+
+    private static int put(String url, JsonNode headers, byte[] body) throws Exception {
+        return HTTP.send(putRequest(url, headers, body), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** The PUT a browser makes: every signed header as given, except the length, which the client computes. */
+    private static HttpRequest putRequest(String url, JsonNode headers, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.properties().forEach(header -> {
+            if (!header.getKey().equals("content-length")) {
+                request.header(header.getKey(), header.getValue().asText());
+            }
+        });
+        return request.build();
+    }
+
+    private static Map<String, String> query(URI url) {
+        Map<String, String> query = new HashMap<>();
+        for (String pair : url.getRawQuery().split("&")) {
+            String[] parts = pair.split("=", 2);
+            query.put(URLDecoder.decode(parts[0], StandardCharsets.UTF_8), URLDecoder.decode(parts[1], StandardCharsets.UTF_8));
+        }
+        return query;
+    }
+
+    private String bucket() {
+        return stack.physicalName("UploadBucket");
+    }
+
+    private boolean objectExists(String key) {
+        return stack.s3().listObjectsV2(r -> r.bucket(bucket()).prefix(key)).keyCount() > 0;
+    }
+
+    private Map<String, AttributeValue> uploadItem(String uploadId) {
+        return stack.dynamoDb().getItem(r -> r.tableName(stack.physicalName("UploadsTable"))
+                .key(Map.of("uploadId", AttributeValue.fromS(uploadId)))).item();
+    }
+
+    private int uploadCount() {
+        return stack.dynamoDb().scan(r -> r.tableName(stack.physicalName("UploadsTable"))).count();
+    }
+
+    static String sha256(byte[] bytes) throws Exception {
+        return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}

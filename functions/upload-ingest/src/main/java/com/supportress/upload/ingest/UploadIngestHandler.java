@@ -1,0 +1,54 @@
+package com.supportress.upload.ingest;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.supportress.shared.config.FunctionApplication;
+import com.supportress.shared.config.FunctionEnvironment;
+import com.supportress.shared.http.JsonCodec;
+import com.supportress.shared.log.LogContext;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.function.aws.MicronautRequestHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Lambda entry point for UploadEventsQueue. Each message succeeds or fails on its own: a failed one is
+ * reported in the partial batch response and redelivered (to the dead-letter queue after five receives),
+ * the others are not retried.
+ */
+public class UploadIngestHandler extends MicronautRequestHandler<SQSEvent, SQSBatchResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UploadIngestHandler.class);
+
+    public UploadIngestHandler() {
+        super(FunctionApplication.builder(FunctionEnvironment.system()));
+    }
+
+    public UploadIngestHandler(ApplicationContext context) {
+        super(context);
+    }
+
+    @Override
+    public SQSBatchResponse execute(SQSEvent event) {
+        IngestService ingest = getApplicationContext().getBean(IngestService.class);
+        JsonCodec json = getApplicationContext().getBean(JsonCodec.class);
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        for (SQSEvent.SQSMessage message : event.getRecords()) {
+            try (LogContext ignored = LogContext.forRequest(message.getMessageId())) {
+                try {
+                    for (ObjectCreatedEvents.ObjectCreated object : ObjectCreatedEvents.parse(message.getBody(), json)) {
+                        IngestService.Outcome outcome = ingest.ingest(object.bucket(), object.key());
+                        LOG.info("object ingested outcome={}", outcome);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.error("message failed, will be retried", e);
+                    failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(message.getMessageId()).build());
+                }
+            }
+        }
+        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+}
