@@ -2,12 +2,10 @@ package com.supportress.upload.ingest;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.supportress.shared.config.FunctionApplication;
-import com.supportress.shared.config.FunctionEnvironment;
+import com.supportress.shared.config.FunctionHandler;
 import com.supportress.shared.http.JsonCodec;
 import com.supportress.shared.log.LogContext;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.function.aws.MicronautRequestHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,12 +17,11 @@ import java.util.List;
  * reported in the partial batch response and redelivered (to the dead-letter queue after five receives),
  * the others are not retried.
  */
-public class UploadIngestHandler extends MicronautRequestHandler<SQSEvent, SQSBatchResponse> {
+public class UploadIngestHandler extends FunctionHandler<SQSEvent, SQSBatchResponse> {
 
     private static final Logger LOG = LoggerFactory.getLogger(UploadIngestHandler.class);
 
     public UploadIngestHandler() {
-        super(FunctionApplication.builder(FunctionEnvironment.system()));
     }
 
     public UploadIngestHandler(ApplicationContext context) {

@@ -1,16 +1,13 @@
 package com.supportress.upload.ingest;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
-import com.supportress.shared.config.FunctionApplication;
-import com.supportress.shared.config.FunctionEnvironment;
+import com.supportress.shared.config.FunctionHandler;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.function.aws.MicronautRequestHandler;
 
 /** Lambda entry point for the schedule that re-drives uploads not replicated within 15 minutes. */
-public class UploadReconcileHandler extends MicronautRequestHandler<ScheduledEvent, ReconcileService.Result> {
+public class UploadReconcileHandler extends FunctionHandler<ScheduledEvent, ReconcileService.Result> {
 
     public UploadReconcileHandler() {
-        super(FunctionApplication.builder(FunctionEnvironment.system()));
     }
 
     public UploadReconcileHandler(ApplicationContext context) {
