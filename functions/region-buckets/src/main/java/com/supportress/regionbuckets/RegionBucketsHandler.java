@@ -1,6 +1,5 @@
 package com.supportress.regionbuckets;
 
-import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
 import com.supportress.shared.config.FunctionHandler;
 import com.supportress.shared.log.LogContext;
@@ -52,7 +51,7 @@ public class RegionBucketsHandler extends FunctionHandler<CloudFormationCustomRe
     }
 
     private Duration workBudget() {
-        return getApplicationContext().findBean(Context.class)
+        return invocationContext()
                 .map(invocation -> Duration.ofMillis(invocation.getRemainingTimeInMillis()).minus(ANSWER_RESERVE))
                 .orElse(DEFAULT_BUDGET);
     }
