@@ -1,5 +1,6 @@
 package com.supportress.billing;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.micronaut.serde.annotation.Serdeable;
 
 import java.util.List;
@@ -9,4 +10,10 @@ import java.util.Map;
 @Serdeable
 public record AccountView(String account, Map<String, Object> state, List<Map<String, Object>> subscriptions,
                           List<Map<String, Object>> recentEvents) {
+
+    /** Nothing known of this account: no state, no subscription, no event. */
+    @JsonIgnore
+    public boolean isEmpty() {
+        return state.isEmpty() && subscriptions.isEmpty() && recentEvents.isEmpty();
+    }
 }

@@ -59,7 +59,11 @@ public class BillingWebhooksHandler extends HttpFunctionHandler {
                     if (!provider.matches("stripe|chargebee|stripe-charge")) {
                         throw new ClientErrorException(ClientError.InvalidFields.of("provider", "must be stripe, chargebee or stripe-charge"));
                     }
-                    return ApiResponse.json(200, json.write(billing.account(provider + "#" + request.pathParameter("customerId"))));
+                    AccountView view = billing.account(provider + "#" + request.pathParameter("customerId"));
+                    if (view.isEmpty()) {
+                        throw new ClientErrorException(new ClientError.NotFound("no billing state or events for " + view.account()));
+                    }
+                    return ApiResponse.json(200, json.write(view));
                 });
     }
 

@@ -312,6 +312,14 @@ class BillingWebhooksIT {
     }
 
     @Test
+    void operatorReadPathAnswers404ForAnAccountNobodyHasSeen() throws Exception {
+        APIGatewayV2HTTPResponse response = billing.account("stripe", "cus_Tunknown");
+
+        assertEquals(404, response.getStatusCode());
+        assertTrue(JSON.readTree(response.getBody()).get("error").asText().contains("stripe#cus_Tunknown"));
+    }
+
+    @Test
     void snapStartPrimingExercisesTheHotPathAndStoresNothing() {
         assertTrue(billing.handler.priming().prime());
         assertTrue(billing.items("BillingEventsTable").isEmpty());
