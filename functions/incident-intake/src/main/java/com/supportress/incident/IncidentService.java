@@ -3,6 +3,7 @@ package com.supportress.incident;
 import com.supportress.shared.http.ClientError;
 import com.supportress.shared.http.ClientErrorException;
 import com.supportress.shared.http.JsonCodec;
+import com.supportress.shared.ids.UnguessableIds;
 import com.supportress.shared.log.LogContext;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
@@ -10,12 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -27,9 +26,6 @@ import java.util.Optional;
 public class IncidentService {
 
     private static final Logger LOG = LoggerFactory.getLogger(IncidentService.class);
-    // Reads the kernel's entropy on every call, so instances restored from one SnapStart snapshot never share ids.
-    private static final SecureRandom RANDOM = nonBlockingNativeRandom();
-    private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
     // The retry schedule leaves fresh reports alone, so it never races the request still mailing them.
     static final Duration RETRY_GRACE = Duration.ofMinutes(2);
 
@@ -137,29 +133,8 @@ public class IncidentService {
         return new RetryResult(attempted, completed, attempted - completed);
     }
 
-    private static SecureRandom nonBlockingNativeRandom() {
-        try {
-            return SecureRandom.getInstance("NativePRNGNonBlocking");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            return new SecureRandom();
-        }
-    }
-
-    /** "inc_" and 32 base32 characters: 160 bits from SecureRandom. */
+    /** "inc_" and 32 base32 characters: 160 random bits. */
     static String newId() {
-        byte[] bytes = new byte[20];
-        RANDOM.nextBytes(bytes);
-        StringBuilder id = new StringBuilder("inc_");
-        int buffer = 0;
-        int bits = 0;
-        for (byte b : bytes) {
-            buffer = (buffer << 8) | (b & 0xff);
-            bits += 8;
-            while (bits >= 5) {
-                id.append(BASE32[(buffer >> (bits - 5)) & 31]);
-                bits -= 5;
-            }
-        }
-        return id.toString().toLowerCase(Locale.ROOT);
+        return UnguessableIds.base32("inc_");
     }
 }

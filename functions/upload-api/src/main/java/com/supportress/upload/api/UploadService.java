@@ -3,6 +3,7 @@ package com.supportress.upload.api;
 import com.supportress.shared.http.ClientError;
 import com.supportress.shared.http.ClientErrorException;
 import com.supportress.shared.http.FieldError;
+import com.supportress.shared.ids.UnguessableIds;
 import com.supportress.shared.log.LogContext;
 import com.supportress.upload.store.UploadKeys;
 import com.supportress.upload.store.UploadMode;
@@ -13,12 +14,10 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +33,6 @@ import java.util.stream.Collectors;
 public class UploadService {
 
     private static final Logger LOG = LoggerFactory.getLogger(UploadService.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final UploadStore store;
     private final UploadBucket bucket;
@@ -189,10 +187,8 @@ public class UploadService {
         return etag.replace("\"", "");
     }
 
-    /** "upl_" and 40 hex digits: 160 bits from SecureRandom, the only variable part of an object key. */
+    /** "upl_" and 40 hex digits: 160 random bits, the only variable part of an object key. */
     static String newUploadId() {
-        byte[] bytes = new byte[20];
-        RANDOM.nextBytes(bytes);
-        return "upl_" + HexFormat.of().formatHex(bytes);
+        return UnguessableIds.hex("upl_");
     }
 }
