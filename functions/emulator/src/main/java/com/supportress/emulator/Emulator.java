@@ -34,9 +34,4 @@ public final class Emulator {
         return endpoint;
     }
 
-    /** True when this JVM started the emulator, so it is moto and nobody else is using it. */
-    public static synchronized boolean isOwnMoto() {
-        endpoint();
-        return ownServer != null;
-    }
 }

@@ -62,11 +62,6 @@ public final class HttpEvents {
         return event;
     }
 
-    public static APIGatewayV2HTTPEvent withMethod(APIGatewayV2HTTPEvent event, String method) {
-        event.getRequestContext().getHttp().setMethod(method);
-        return event;
-    }
-
     private static boolean isText(String contentType) {
         String type = contentType.toLowerCase();
         return type.isEmpty() || type.startsWith("text/") || type.contains("json") || type.contains("x-www-form-urlencoded");

@@ -68,10 +68,6 @@ public record ApiRequest(
         return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT))).filter(value -> !value.isBlank());
     }
 
-    public Optional<String> queryParameter(String name) {
-        return Optional.ofNullable(query.get(name)).filter(value -> !value.isBlank());
-    }
-
     public String pathParameter(String name) {
         String value = pathParameters.get(name);
         if (value == null) {

@@ -57,12 +57,6 @@ public sealed interface ClientError {
         }
     }
 
-    record Forbidden(String message) implements ClientError {
-        public int status() {
-            return 403;
-        }
-    }
-
     record NotFound(String message) implements ClientError {
         public int status() {
             return 404;

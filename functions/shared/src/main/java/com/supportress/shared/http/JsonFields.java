@@ -61,14 +61,6 @@ public final class JsonFields {
         return Optional.of(node.getLongValue());
     }
 
-    public long requiredLong(String name) {
-        Optional<Long> value = optionalLong(name);
-        if (value.isEmpty() && errors.stream().noneMatch(error -> error.field().equals(name))) {
-            reject(name, "is required");
-        }
-        return value.orElse(0L);
-    }
-
     /** Keeps the value only when it passes the check; otherwise records the message for this field. */
     public <T> Optional<T> check(String name, Optional<T> value, Predicate<T> valid, String message) {
         if (value.isPresent() && !valid.test(value.get())) {
