@@ -33,5 +33,4 @@ public final class Emulator {
         }
         return endpoint;
     }
-
 }
