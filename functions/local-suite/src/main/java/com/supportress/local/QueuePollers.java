@@ -2,11 +2,11 @@ package com.supportress.local;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.LocalFunction;
 import com.supportress.emulator.LocalLambdaContext;
 import com.supportress.emulator.SamTemplate;
+import com.supportress.emulator.SqsEvents;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.util.ArrayList;
@@ -59,7 +59,7 @@ final class QueuePollers implements AutoCloseable {
                 if (messages.isEmpty()) {
                     continue;
                 }
-                Object result = handler.handleRequest(event(messages), LocalLambdaContext.forFunction(function.logicalId()));
+                Object result = handler.handleRequest(SqsEvents.of(messages), LocalLambdaContext.forFunction(function.logicalId()));
                 Set<String> failed = result instanceof SQSBatchResponse response
                         ? response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).collect(Collectors.toSet())
                         : Set.of();
@@ -77,18 +77,6 @@ final class QueuePollers implements AutoCloseable {
         }
     }
 
-    private static SQSEvent event(List<Message> messages) {
-        SQSEvent event = new SQSEvent();
-        event.setRecords(messages.stream().map(message -> {
-            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
-            record.setMessageId(message.messageId());
-            record.setReceiptHandle(message.receiptHandle());
-            record.setBody(message.body());
-            record.setEventSource("aws:sqs");
-            return record;
-        }).toList());
-        return event;
-    }
 
     @Override
     public void close() throws InterruptedException {

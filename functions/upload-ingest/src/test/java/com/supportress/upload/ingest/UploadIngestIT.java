@@ -10,6 +10,7 @@ import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.HttpEvents;
 import com.supportress.emulator.MutableClock;
 import com.supportress.emulator.SampleEvents;
+import com.supportress.emulator.SqsEvents;
 import com.supportress.shared.config.FunctionApplication;
 import com.supportress.shared.config.FunctionEnvironment;
 import com.supportress.upload.api.UploadApiHandler;
@@ -95,7 +96,7 @@ class UploadIngestIT {
     void theBucketsTestEventIsSkippedWithoutFailure() {
         List<Message> messages = receiveAll();
         assertTrue(messages.stream().anyMatch(m -> m.body().contains("s3:TestEvent")), "moto sends a test event when notifications are configured");
-        SQSBatchResponse response = ingest.handleRequest(sqsEvent(messages), null);
+        SQSBatchResponse response = ingest.handleRequest(SqsEvents.of(messages), null);
         assertTrue(response.getBatchItemFailures().isEmpty());
     }
 
@@ -160,7 +161,7 @@ class UploadIngestIT {
         stack.s3().listObjectVersions(r -> r.bucket(bucket()).prefix(key(uploadId))).versions().forEach(v ->
                 stack.s3().deleteObject(r -> r.bucket(bucket()).key(key(uploadId)).versionId(v.versionId())));
 
-        assertTrue(ingest.handleRequest(sqsEvent(messages), null).getBatchItemFailures().isEmpty());
+        assertTrue(ingest.handleRequest(SqsEvents.of(messages), null).getBatchItemFailures().isEmpty());
 
         assertQuarantined(uploadId, "content is not image/png");
     }
@@ -186,10 +187,10 @@ class UploadIngestIT {
         putObject(uploadId, file);
         List<Message> messages = receiveAll();
 
-        assertTrue(ingest.handleRequest(sqsEvent(messages), null).getBatchItemFailures().isEmpty());
+        assertTrue(ingest.handleRequest(SqsEvents.of(messages), null).getBatchItemFailures().isEmpty());
         String firstReplicatedAt = uploadItem(uploadId).get("replicatedAt").s();
         clock.advance(Duration.ofMinutes(1));
-        assertTrue(ingest.handleRequest(sqsEvent(messages), null).getBatchItemFailures().isEmpty());
+        assertTrue(ingest.handleRequest(SqsEvents.of(messages), null).getBatchItemFailures().isEmpty());
 
         assertEquals(1, replicaVersions(uploadId));
         assertEquals(firstReplicatedAt, uploadItem(uploadId).get("replicatedAt").s());
@@ -237,7 +238,7 @@ class UploadIngestIT {
         byte[] file = png(512);
         String uploadId = createUpload("photo.png", "image/png", file.length, null);
         putObject(uploadId, file);
-        List<SQSEvent.SQSMessage> batch = new ArrayList<>(sqsEvent(receiveAll()).getRecords());
+        List<SQSEvent.SQSMessage> batch = new ArrayList<>(SqsEvents.of(receiveAll()).getRecords());
         SQSEvent.SQSMessage poison = new SQSEvent.SQSMessage();
         poison.setMessageId("poison-1");
         poison.setBody("{not json");
@@ -328,7 +329,7 @@ class UploadIngestIT {
     }
 
     private SQSBatchResponse ingestQueuedEvents() {
-        return ingest.handleRequest(sqsEvent(receiveAll()), null);
+        return ingest.handleRequest(SqsEvents.of(receiveAll()), null);
     }
 
     private List<Message> receiveAll() {
@@ -343,17 +344,6 @@ class UploadIngestIT {
         return all;
     }
 
-    private static SQSEvent sqsEvent(List<Message> messages) {
-        SQSEvent event = new SQSEvent();
-        event.setRecords(messages.stream().map(m -> {
-            SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
-            message.setMessageId(m.messageId());
-            message.setReceiptHandle(m.receiptHandle());
-            message.setBody(m.body());
-            return message;
-        }).toList());
-        return event;
-    }
 
     private byte[] replicaBytes(String uploadId) {
         return replicaS3().getObjectAsBytes(r -> r.bucket(replicaBucket()).key(key(uploadId))).asByteArray();

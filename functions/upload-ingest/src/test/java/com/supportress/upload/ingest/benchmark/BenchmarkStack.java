@@ -1,7 +1,6 @@
 package com.supportress.upload.ingest.benchmark;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.supportress.emulator.EmulatedStack;
@@ -78,18 +77,6 @@ final class BenchmarkStack implements AutoCloseable {
         stack.sqs().deleteMessage(r -> r.queueUrl(queueUrl()).receiptHandle(message.receiptHandle()));
     }
 
-    static SQSEvent sqsEvent(List<Message> messages) {
-        SQSEvent event = new SQSEvent();
-        event.setRecords(messages.stream().map(m -> {
-            SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
-            message.setMessageId(m.messageId());
-            message.setReceiptHandle(m.receiptHandle());
-            message.setBody(m.body());
-            message.setEventSource("aws:sqs");
-            return message;
-        }).toList());
-        return event;
-    }
 
     Map<String, AttributeValue> upload(String uploadId) {
         return stack.dynamoDb().getItem(r -> r.tableName(stack.physicalName("UploadsTable"))

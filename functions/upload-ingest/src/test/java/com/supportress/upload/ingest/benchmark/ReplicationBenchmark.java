@@ -1,9 +1,10 @@
 package com.supportress.upload.ingest.benchmark;
 
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.supportress.emulator.SampleEvents;
+import com.supportress.emulator.SqsEvents;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -41,7 +42,7 @@ public final class ReplicationBenchmark {
             String uploadId = uploadOneGib(bench);
             List<Message> events = drain(bench);
             Path eventFile = Files.createTempFile("ingest-event", ".json");
-            Files.writeString(eventFile, SampleEvents.toJson(BenchmarkStack.sqsEvent(events), SQSEvent.class));
+            Files.writeString(eventFile, SampleEvents.toJson(SqsEvents.of(events), SQSEvent.class));
 
             Map<String, String> environment = new HashMap<>(bench.stack.environment("UploadIngestFunction").variables());
             environment.put("COPY_MULTIPART_THRESHOLD_BYTES", Long.toString(COPY_THRESHOLD));

@@ -2,6 +2,7 @@ package com.supportress.upload.ingest.benchmark;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.supportress.emulator.SqsEvents;
 import com.supportress.shared.config.FunctionApplication;
 import com.supportress.upload.ingest.UploadIngestHandler;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -90,7 +91,7 @@ public final class ThroughputBenchmark {
                 if (messages.isEmpty()) {
                     continue;
                 }
-                SQSBatchResponse response = handler.handleRequest(BenchmarkStack.sqsEvent(messages), null);
+                SQSBatchResponse response = handler.handleRequest(SqsEvents.of(messages), null);
                 Set<String> failed = response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).collect(Collectors.toSet());
                 messages.stream().filter(m -> !failed.contains(m.messageId())).forEach(bench::delete);
             }
