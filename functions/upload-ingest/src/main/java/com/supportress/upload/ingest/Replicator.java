@@ -4,9 +4,8 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.util.Map;
 import java.util.Optional;
@@ -75,15 +74,7 @@ public class Replicator {
     }
 
     private Optional<HeadObjectResponse> head(String key) {
-        try {
-            return Optional.of(replica.s3().headObject(r -> r.bucket(replica.bucket()).key(key).checksumMode(ChecksumMode.ENABLED)));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return S3Objects.head(replica.s3(), HeadObjectRequest.builder()
+                .bucket(replica.bucket()).key(key).checksumMode(ChecksumMode.ENABLED).build());
     }
 }

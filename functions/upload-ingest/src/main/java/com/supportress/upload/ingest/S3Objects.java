@@ -1,6 +1,7 @@
 package com.supportress.upload.ingest;
 
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -14,8 +15,12 @@ final class S3Objects {
     }
 
     static Optional<HeadObjectResponse> head(S3Client s3, String bucket, String key) {
+        return head(s3, HeadObjectRequest.builder().bucket(bucket).key(key).build());
+    }
+
+    static Optional<HeadObjectResponse> head(S3Client s3, HeadObjectRequest request) {
         try {
-            return Optional.of(s3.headObject(r -> r.bucket(bucket).key(key)));
+            return Optional.of(s3.headObject(request));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
