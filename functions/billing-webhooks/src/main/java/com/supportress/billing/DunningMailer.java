@@ -1,22 +1,21 @@
 package com.supportress.billing;
 
+import com.supportress.shared.mail.TextMailer;
 import jakarta.inject.Singleton;
-import software.amazon.awssdk.services.sesv2.SesV2Client;
-import software.amazon.awssdk.services.sesv2.model.Content;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Optional;
 
 /** Tells an account's billing contact that a payment failed, through SES. */
 @Singleton
 public class DunningMailer {
 
-    private final SesV2Client ses;
+    private final TextMailer mailer;
     private final BillingConfig config;
 
-    public DunningMailer(SesV2Client ses, BillingConfig config) {
-        this.ses = ses;
+    public DunningMailer(TextMailer mailer, BillingConfig config) {
+        this.mailer = mailer;
         this.config = config;
     }
 
@@ -33,15 +32,6 @@ public class DunningMailer {
 
                 The Supportress team
                 """.formatted(amount, notice.invoiceId(), notice.attempt());
-        ses.sendEmail(r -> r
-                .fromEmailAddress(config.senderEmail())
-                .destination(d -> d.toAddresses(recipient))
-                .content(c -> c.simple(m -> m
-                        .subject(utf8("Payment failed for invoice " + notice.invoiceId()))
-                        .body(b -> b.text(utf8(body))))));
-    }
-
-    private static Content utf8(String data) {
-        return Content.builder().data(data).charset(StandardCharsets.UTF_8.name()).build();
+        mailer.send(config.senderEmail(), recipient, Optional.empty(), "Payment failed for invoice " + notice.invoiceId(), body);
     }
 }

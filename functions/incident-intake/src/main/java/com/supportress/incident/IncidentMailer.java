@@ -1,27 +1,19 @@
 package com.supportress.incident;
 
+import com.supportress.shared.mail.TextMailer;
 import jakarta.inject.Singleton;
-import software.amazon.awssdk.services.sesv2.SesV2Client;
-import software.amazon.awssdk.services.sesv2.model.Body;
-import software.amazon.awssdk.services.sesv2.model.Content;
-import software.amazon.awssdk.services.sesv2.model.EmailContent;
-import software.amazon.awssdk.services.sesv2.model.Message;
-import software.amazon.awssdk.services.sesv2.model.SendEmailRequest;
 
-import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
-/**
- * The two mails of a report, through SES v2's structured API: recipients, subject and body are
- * separate fields, never a raw message, so reporter text cannot add headers.
- */
+/** The two mails of a report, sent as plain text through SES ({@link TextMailer}: reporter text cannot add headers). */
 @Singleton
 public class IncidentMailer {
 
-    private final SesV2Client ses;
+    private final TextMailer mailer;
     private final IncidentIntakeConfig config;
 
-    public IncidentMailer(SesV2Client ses, IncidentIntakeConfig config) {
-        this.ses = ses;
+    public IncidentMailer(TextMailer mailer, IncidentIntakeConfig config) {
+        this.mailer = mailer;
         this.config = config;
     }
 
@@ -41,7 +33,7 @@ public class IncidentMailer {
                 .append("Source IP: ").append(report.sourceIp()).append('\n')
                 .append("Summary: ").append(report.summary()).append("\n\n")
                 .append("Description:\n").append(report.description()).append('\n');
-        send(config.securityTeamEmail(), report.reporterEmail(), subject, body.toString());
+        mailer.send(config.senderEmail(), config.securityTeamEmail(), Optional.of(report.reporterEmail()), subject, body.toString());
     }
 
     /**
@@ -55,27 +47,6 @@ public class IncidentMailer {
                 + "Category: " + report.category() + "\n"
                 + "Received at: " + report.receivedAt() + "\n\n"
                 + "Please quote the report id in any further message about this incident.\n";
-        send(report.reporterEmail(), config.securityTeamEmail(), subject, body);
-    }
-
-    private void send(String to, String replyTo, String subject, String text) {
-        ses.sendEmail(SendEmailRequest.builder()
-                .fromEmailAddress(config.senderEmail())
-                .destination(d -> d.toAddresses(to))
-                .replyToAddresses(replyTo)
-                .content(EmailContent.builder().simple(Message.builder()
-                        .subject(utf8(oneLine(subject)))
-                        .body(Body.builder().text(utf8(text)).build())
-                        .build()).build())
-                .build());
-    }
-
-    /** Subjects are one line whatever the input: any control character becomes a space. */
-    static String oneLine(String text) {
-        return text.replaceAll("\\p{Cntrl}", " ");
-    }
-
-    private static Content utf8(String data) {
-        return Content.builder().data(data).charset(StandardCharsets.UTF_8.name()).build();
+        mailer.send(config.senderEmail(), report.reporterEmail(), Optional.of(config.securityTeamEmail()), subject, body);
     }
 }
