@@ -86,7 +86,7 @@ public class IncidentService {
         }
         LogContext.put("incidentId", report.id());
         LOG.info("incident stored category={}", report.category());
-        deliverNotifications(report);
+        deliverNotifications(report, IncidentStore.NotificationState.NOTHING_SENT);
         return new Outcome(201, body, false);
     }
 
@@ -99,8 +99,7 @@ public class IncidentService {
     }
 
     /** Sends whichever mails of this report are still owed; true when none is owed any more. */
-    boolean deliverNotifications(IncidentReport report) {
-        IncidentStore.NotificationState state = store.notificationState(report.id());
+    boolean deliverNotifications(IncidentReport report, IncidentStore.NotificationState state) {
         try {
             if (!state.teamNotified()) {
                 mailer.notifySecurityTeam(report);
@@ -124,8 +123,8 @@ public class IncidentService {
         int completed = 0;
         for (String id : store.pendingReceivedBefore(clock.instant().minus(RETRY_GRACE))) {
             attempted++;
-            Optional<IncidentReport> report = store.find(id);
-            if (report.isPresent() && deliverNotifications(report.get())) {
+            Optional<IncidentStore.StoredReport> stored = store.find(id);
+            if (stored.isPresent() && deliverNotifications(stored.get().report(), stored.get().notifications())) {
                 completed++;
             }
         }

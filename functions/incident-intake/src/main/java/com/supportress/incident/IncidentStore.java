@@ -120,10 +120,15 @@ public class IncidentStore {
         return Optional.of(new IdempotentResponse(item.get("fingerprint").s(), Integer.parseInt(item.get("status").n()), item.get("body").s()));
     }
 
-    public Optional<IncidentReport> find(String id) {
+    /** A stored report with which of its mails have gone out, read in one consistent GetItem. */
+    public Optional<StoredReport> find(String id) {
         Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(config.reportsTable())
                 .key(Map.of("id", AttributeValue.fromS(id))).consistentRead(true)).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new StoredReport(fromItem(item), new NotificationState(item.containsKey("teamNotifiedAt"),
+                item.containsKey("reporterAcknowledgedAt"))));
     }
 
     public void markTeamNotified(String id, Instant at) {
@@ -143,16 +148,13 @@ public class IncidentStore {
                 .expressionAttributeValues(Map.of(":sent", AttributeValue.fromS("sent"))));
     }
 
-    public NotificationState notificationState(String id) {
-        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(config.reportsTable())
-                .key(Map.of("id", AttributeValue.fromS(id))).consistentRead(true)
-                .projectionExpression("teamNotifiedAt, reporterAcknowledgedAt, notificationStatus")).item();
-        return new NotificationState(item.containsKey("teamNotifiedAt"), item.containsKey("reporterAcknowledgedAt"),
-                item.get("notificationStatus").s());
+    /** Whether each mail of a report has gone out. */
+    public record NotificationState(boolean teamNotified, boolean reporterAcknowledged) {
+        /** A report just stored: both mails owed, known without reading it back. */
+        public static final NotificationState NOTHING_SENT = new NotificationState(false, false);
     }
 
-    /** Whether each mail of a report has gone out, and the overall status ({@code pending} or {@code sent}). */
-    public record NotificationState(boolean teamNotified, boolean reporterAcknowledged, String status) {
+    public record StoredReport(IncidentReport report, NotificationState notifications) {
     }
 
     /** Ids of reports still awaiting a mail that were received before the cutoff, oldest first. */

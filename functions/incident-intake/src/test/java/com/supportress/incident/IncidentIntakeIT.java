@@ -309,6 +309,26 @@ class IncidentIntakeIT {
     }
 
     @Test
+    void retrySendsOnlyTheMailStillOwed() throws Exception {
+        String sender = stack.parameter("SenderEmail");
+        stack.ses().deleteEmailIdentity(r -> r.emailIdentity(sender));
+        String reporter = uniqueReporter();
+        String id = JSON.readTree(post(validBody(reporter), "198.51.100.9").getBody()).get("id").asText();
+        // As if the team mail had gone out before SES started refusing: only the acknowledgement is owed.
+        handler.getApplicationContext().getBean(IncidentStore.class).markTeamNotified(id, clock.instant());
+        stack.ses().createEmailIdentity(r -> r.emailIdentity(sender));
+        clock.advance(IncidentService.RETRY_GRACE.plusSeconds(1));
+
+        try (IncidentNotificationRetryHandler retry = new IncidentNotificationRetryHandler(stack.start("IncidentNotificationRetryFunction", clock))) {
+            assertEquals(new IncidentService.RetryResult(1, 1, 0),
+                    retry.handleRequest(SampleEvents.load("incident-intake/notification-retry.json", ScheduledEvent.class), null));
+        }
+        assertTrue(SentMail.to(securityTeam).isEmpty(), "the team mail is not sent twice");
+        assertEquals(1, SentMail.to(reporter).size());
+        assertEquals("sent", storedReport(id).get("notificationStatus").s());
+    }
+
+    @Test
     void securityTxtFollowsRfc9116() {
         clock = new MutableClock(Instant.parse("2026-11-24T18:30:00Z"));
         handler.close();
