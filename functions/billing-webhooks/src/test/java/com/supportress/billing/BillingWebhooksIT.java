@@ -316,7 +316,7 @@ class BillingWebhooksIT {
         APIGatewayV2HTTPResponse response = billing.account("stripe", "cus_Tunknown");
 
         assertEquals(404, response.getStatusCode());
-        assertTrue(JSON.readTree(response.getBody()).get("error").asText().contains("stripe#cus_Tunknown"));
+        assertTrue(JSON.readTree(response.getBody()).get("detail").asText().contains("stripe#cus_Tunknown"));
     }
 
     @Test
@@ -328,7 +328,7 @@ class BillingWebhooksIT {
 
     private void assertRefused(APIGatewayV2HTTPResponse response, int status) {
         assertEquals(status, response.getStatusCode(), response.getBody());
-        assertTrue(response.getBody().contains("\"error\""));
+        assertEquals("application/problem+json", response.getHeaders().get("content-type"));
         assertTrue(billing.items("BillingEventsTable").isEmpty(), "no event recorded");
         assertTrue(billing.items("BillingStateTable").isEmpty(), "no state written");
     }

@@ -106,8 +106,12 @@ class IncidentIntakeIT {
         APIGatewayV2HTTPResponse response = handler.handleRequest(HttpEvents.sample("incident-intake/invalid.json"), null);
 
         assertEquals(400, response.getStatusCode());
+        assertEquals("application/problem+json", response.getHeaders().get("content-type"));
         JsonNode body = JSON.readTree(response.getBody());
-        assertNotNull(body.get("error"));
+        assertEquals("https://supportress.example/problems/invalid-fields", body.get("type").asText());
+        assertEquals(400, body.get("status").asInt());
+        assertNotNull(body.get("title"));
+        assertNotNull(body.get("detail"));
         Set<String> fields = new HashSet<>();
         body.get("fields").forEach(field -> fields.add(field.get("field").asText()));
         assertEquals(Set.of("reporterEmail", "category", "summary", "description", "affectedUrl", "occurredAt"), fields);
@@ -164,7 +168,8 @@ class IncidentIntakeIT {
         APIGatewayV2HTTPResponse response = handler.handleRequest(HttpEvents.sample("incident-intake/wrong-method.json"), null);
         assertEquals(405, response.getStatusCode());
         assertEquals("POST", response.getHeaders().get("allow"));
-        assertTrue(response.getBody().contains("\"error\""));
+        assertEquals("application/problem+json", response.getHeaders().get("content-type"));
+        assertTrue(response.getBody().contains("\"status\":405"));
     }
 
     @Test

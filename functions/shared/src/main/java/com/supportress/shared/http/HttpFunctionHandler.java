@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The adapter every HTTP function shares: API Gateway event in, routed to the function's service,
- * client errors turned into their 4xx JSON body, anything else logged and answered with a 500.
+ * client errors turned into their 4xx problem detail (RFC 9457), anything else logged and answered with a 500 one.
  * Lambda calls the no-argument constructor; tests and the local suite pass their own context.
  */
 public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -60,14 +60,16 @@ public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HT
             } catch (ClientErrorException e) {
                 ClientError error = e.error();
                 LOG.info("client error {} {}: {}", error.status(), request.path(), error.message());
-                ApiResponse response = ApiResponse.json(error.status(), json.write(new ErrorBody(error.message(), error.fields(), null)));
+                ProblemDetails problem = ProblemDetails.of(error, request.requestId());
+                ApiResponse response = ApiResponse.problem(problem, json.write(problem));
                 for (var header : error.headers().entrySet()) {
                     response = response.withHeader(header.getKey(), header.getValue());
                 }
                 return response;
             } catch (RuntimeException e) {
                 LOG.error("request failed {} {}", request.method(), request.path(), e);
-                return ApiResponse.json(500, json.write(new ErrorBody("internal error", null, request.requestId())));
+                ProblemDetails problem = ProblemDetails.internalError(request.requestId());
+                return ApiResponse.problem(problem, json.write(problem));
             }
         }
     }

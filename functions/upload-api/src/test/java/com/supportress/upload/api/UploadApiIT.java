@@ -278,7 +278,7 @@ class UploadApiIT {
     void missingTenantIsRejectedWith401AndNothingRecorded() throws Exception {
         APIGatewayV2HTTPResponse response = request("POST", "/uploads", null, uploadBody("a.txt", "text/plain", 10, null));
         assertEquals(401, response.getStatusCode());
-        assertTrue(JSON.readTree(response.getBody()).has("error"));
+        assertEquals(401, JSON.readTree(response.getBody()).get("status").asInt());
         assertEquals(0, uploadCount());
     }
 
@@ -307,7 +307,7 @@ class UploadApiIT {
                 request("POST", "/uploads/" + uploadId + "/complete", "globex", "{\"parts\":[]}"),
                 request("DELETE", "/uploads/" + uploadId, "globex", null))) {
             assertEquals(404, call.getStatusCode());
-            assertTrue(JSON.readTree(call.getBody()).has("error"));
+            assertEquals("https://supportress.example/problems/not-found", JSON.readTree(call.getBody()).get("type").asText());
         }
         assertEquals("pending", uploadItem(uploadId).get("status").s());
         assertEquals(1, stack.s3().listMultipartUploads(r -> r.bucket(bucket())).uploads().size());
@@ -337,8 +337,9 @@ class UploadApiIT {
 
     private void assertRejected(APIGatewayV2HTTPResponse response, int status, String field) throws Exception {
         assertEquals(status, response.getStatusCode(), response.getBody());
+        assertEquals("application/problem+json", response.getHeaders().get("content-type"));
         JsonNode body = JSON.readTree(response.getBody());
-        assertTrue(body.has("error"));
+        assertEquals(status, body.get("status").asInt());
         assertEquals(field, body.get("fields").get(0).get("field").asText(), response.getBody());
         assertEquals(0, uploadCount(), "nothing recorded");
         assertTrue(stack.s3().listMultipartUploads(r -> r.bucket(bucket())).uploads().isEmpty(), "no multipart upload left open");

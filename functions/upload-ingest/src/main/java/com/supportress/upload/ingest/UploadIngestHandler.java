@@ -33,7 +33,7 @@ public class UploadIngestHandler extends FunctionHandler<SQSEvent, SQSBatchRespo
         IngestService ingest = getApplicationContext().getBean(IngestService.class);
         JsonCodec json = getApplicationContext().getBean(JsonCodec.class);
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-        for (SQSEvent.SQSMessage message : event.getRecords()) {
+        for (SQSEvent.SQSMessage message : event == null || event.getRecords() == null ? List.<SQSEvent.SQSMessage>of() : event.getRecords()) {
             try (LogContext ignored = LogContext.forRequest(message.getMessageId())) {
                 try {
                     for (ObjectCreatedEvents.ObjectCreated object : ObjectCreatedEvents.parse(message.getBody(), json)) {

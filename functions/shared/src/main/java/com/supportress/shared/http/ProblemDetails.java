@@ -1,0 +1,55 @@
+package com.supportress.shared.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micronaut.serde.annotation.Serdeable;
+
+import java.util.List;
+
+/**
+ * The body of every 4xx and 5xx, on every route: an RFC 9457 problem detail ({@code application/problem+json}).
+ * {@code type} names the kind of problem (a stable identifier under {@link #TYPE_BASE}, documented in README),
+ * {@code title} is its fixed summary, {@code detail} says what was wrong with this request, {@code fields} names
+ * every invalid input field, and {@code requestId} is the id to quote when asking about this request.
+ */
+@Serdeable
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ProblemDetails(String type, String title, int status, String detail, List<FieldError> fields, String requestId) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+    public static final String TYPE_BASE = "https://supportress.example/problems/";
+
+    /** The one mapping from a client error to its problem type and title. */
+    public static ProblemDetails of(ClientError error, String requestId) {
+        String kind = switch (error) {
+            case ClientError.InvalidFields ignored -> "invalid-fields";
+            case ClientError.BadRequest ignored -> "bad-request";
+            case ClientError.Unauthorized ignored -> "unauthorized";
+            case ClientError.NotFound ignored -> "not-found";
+            case ClientError.MethodNotAllowed ignored -> "method-not-allowed";
+            case ClientError.Conflict ignored -> "conflict";
+            case ClientError.PayloadTooLarge ignored -> "content-too-large";
+            case ClientError.UnsupportedMediaType ignored -> "unsupported-media-type";
+            case ClientError.Unprocessable ignored -> "unprocessable-content";
+            case ClientError.RateLimited ignored -> "too-many-requests";
+        };
+        String title = switch (error) {
+            case ClientError.InvalidFields ignored -> "Invalid request fields";
+            case ClientError.BadRequest ignored -> "Bad request";
+            case ClientError.Unauthorized ignored -> "Unauthorized";
+            case ClientError.NotFound ignored -> "Not found";
+            case ClientError.MethodNotAllowed ignored -> "Method not allowed";
+            case ClientError.Conflict ignored -> "Conflict";
+            case ClientError.PayloadTooLarge ignored -> "Content too large";
+            case ClientError.UnsupportedMediaType ignored -> "Unsupported media type";
+            case ClientError.Unprocessable ignored -> "Unprocessable content";
+            case ClientError.RateLimited ignored -> "Too many requests";
+        };
+        return new ProblemDetails(TYPE_BASE + kind, title, error.status(), error.message(), error.fields(), requestId);
+    }
+
+    /** A server fault: nothing about its cause goes to the client, only the id that finds it in the logs. */
+    public static ProblemDetails internalError(String requestId) {
+        return new ProblemDetails(TYPE_BASE + "internal-error", "Internal server error", 500,
+                "the request failed on our side; quote the requestId if you contact us", null, requestId);
+    }
+}
