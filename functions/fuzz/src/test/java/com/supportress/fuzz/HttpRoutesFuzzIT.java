@@ -77,11 +77,12 @@ class HttpRoutesFuzzIT {
         assertNotNull(response);
         int status = response.getStatusCode();
         assertTrue(status >= 200 && status < 500, () -> "status " + status + ": " + response.getBody());
-        String after = fuzz.fingerprint(function);
-        fingerprints.put(function, after);
         if (status >= 400) {
             assertProblem(response);
-            assertEquals(before, after, () -> "a " + status + " changed what " + function + " stores: " + response.getBody());
+            assertEquals(before, fuzz.fingerprint(function), () -> "a " + status + " changed what " + function + " stores: " + response.getBody());
+        } else {
+            // An accepted request may write; functions share resources (the sender's mail), so every fingerprint is stale.
+            fingerprints.clear();
         }
     }
 

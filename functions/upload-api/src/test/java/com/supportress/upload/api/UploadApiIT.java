@@ -335,6 +335,29 @@ class UploadApiIT {
         assertEquals(409, request("DELETE", "/uploads/" + uploadId, TENANT, null).getStatusCode());
     }
 
+    @Test
+    void fileNamesWithUnicodeSeparatorsOrFormatCharactersAreRefusedAndNothingRecorded() throws Exception {
+        for (String name : new String[] {"a\u2028b.txt", "a\u2029b.txt", "a\u0085b.txt", "invoice\u202efdp.exe", "a\u200bb.txt"}) {
+            assertRejected(createUpload(name, "text/plain", 10, null), 400, "fileName");
+        }
+    }
+
+    @Test
+    void unpairedSurrogateInAFileNameIsA400BeforeAnyAwsCall() throws Exception {
+        APIGatewayV2HTTPResponse response = request("POST", "/uploads", TENANT,
+                "{\"fileName\":\"a\\ud800.txt\",\"contentType\":\"text/plain\",\"size\":10}");
+        assertEquals(400, response.getStatusCode(), response.getBody());
+        assertEquals(0, uploadCount());
+    }
+
+    @Test
+    void sizeBeyondInt64OrFractionalIsAnInvalidFieldNotWrappedAround() throws Exception {
+        for (String size : new String[] {"9223372036854775808", "18446744073709551617", "1.5", "1e300", "-1"}) {
+            assertRejected(request("POST", "/uploads", TENANT, "{\"fileName\":\"a.txt\",\"contentType\":\"text/plain\",\"size\":" + size + "}"),
+                    400, "size");
+        }
+    }
+
     private void assertRejected(APIGatewayV2HTTPResponse response, int status, String field) throws Exception {
         assertEquals(status, response.getStatusCode(), response.getBody());
         assertEquals("application/problem+json", response.getHeaders().get("content-type"));
