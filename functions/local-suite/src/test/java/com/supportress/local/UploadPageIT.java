@@ -111,6 +111,17 @@ class UploadPageIT {
         assertEquals(text.length, stack.s3(stack.secondaryRegion()).headObject(r -> r.bucket(replicaBucket()).key("tenants/demo/" + uploadId)).contentLength());
     }
 
+    @Test
+    void refusedUploadShowsTheProblemDetailsTitleStatusAndInvalidField() throws Exception {
+        Path empty = Files.createTempFile("empty", ".txt");
+
+        String status = uploadThroughThePage(empty, Duration.ofSeconds(30));
+
+        assertEquals("error", status);
+        String shown = browser.findElement(By.id("status")).getText();
+        assertTrue(shown.startsWith("Invalid request fields (400): size must be"), shown);
+    }
+
     /** Picks the file, presses Upload and waits for the page to show a final status (or the timeout). */
     private static String uploadThroughThePage(Path file, Duration timeout) throws InterruptedException {
         browser.get("http://127.0.0.1:" + server.port() + "/");
