@@ -18,33 +18,25 @@ public record ProblemDetails(String type, String title, int status, String detai
     public static final String MEDIA_TYPE = "application/problem+json";
     public static final String TYPE_BASE = "https://supportress.example/problems/";
 
+    /** A problem type: the last segment of its {@code type} URI and its fixed title. */
+    private record Kind(String slug, String title) {
+    }
+
     /** The one mapping from a client error to its problem type and title. */
     public static ProblemDetails of(ClientError error, String requestId) {
-        String kind = switch (error) {
-            case ClientError.InvalidFields ignored -> "invalid-fields";
-            case ClientError.BadRequest ignored -> "bad-request";
-            case ClientError.Unauthorized ignored -> "unauthorized";
-            case ClientError.NotFound ignored -> "not-found";
-            case ClientError.MethodNotAllowed ignored -> "method-not-allowed";
-            case ClientError.Conflict ignored -> "conflict";
-            case ClientError.PayloadTooLarge ignored -> "content-too-large";
-            case ClientError.UnsupportedMediaType ignored -> "unsupported-media-type";
-            case ClientError.Unprocessable ignored -> "unprocessable-content";
-            case ClientError.RateLimited ignored -> "too-many-requests";
+        Kind kind = switch (error) {
+            case ClientError.InvalidFields ignored -> new Kind("invalid-fields", "Invalid request fields");
+            case ClientError.BadRequest ignored -> new Kind("bad-request", "Bad request");
+            case ClientError.Unauthorized ignored -> new Kind("unauthorized", "Unauthorized");
+            case ClientError.NotFound ignored -> new Kind("not-found", "Not found");
+            case ClientError.MethodNotAllowed ignored -> new Kind("method-not-allowed", "Method not allowed");
+            case ClientError.Conflict ignored -> new Kind("conflict", "Conflict");
+            case ClientError.PayloadTooLarge ignored -> new Kind("content-too-large", "Content too large");
+            case ClientError.UnsupportedMediaType ignored -> new Kind("unsupported-media-type", "Unsupported media type");
+            case ClientError.Unprocessable ignored -> new Kind("unprocessable-content", "Unprocessable content");
+            case ClientError.RateLimited ignored -> new Kind("too-many-requests", "Too many requests");
         };
-        String title = switch (error) {
-            case ClientError.InvalidFields ignored -> "Invalid request fields";
-            case ClientError.BadRequest ignored -> "Bad request";
-            case ClientError.Unauthorized ignored -> "Unauthorized";
-            case ClientError.NotFound ignored -> "Not found";
-            case ClientError.MethodNotAllowed ignored -> "Method not allowed";
-            case ClientError.Conflict ignored -> "Conflict";
-            case ClientError.PayloadTooLarge ignored -> "Content too large";
-            case ClientError.UnsupportedMediaType ignored -> "Unsupported media type";
-            case ClientError.Unprocessable ignored -> "Unprocessable content";
-            case ClientError.RateLimited ignored -> "Too many requests";
-        };
-        return new ProblemDetails(TYPE_BASE + kind, title, error.status(), error.message(), error.fields(), requestId);
+        return new ProblemDetails(TYPE_BASE + kind.slug(), kind.title(), error.status(), error.message(), error.fields(), requestId);
     }
 
     /** A server fault: nothing about its cause goes to the client, only the id that finds it in the logs. */
