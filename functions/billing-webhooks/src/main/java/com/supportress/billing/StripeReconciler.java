@@ -70,12 +70,22 @@ public class StripeReconciler {
         } catch (StripeException e) {
             throw new IllegalStateException("listing Stripe events failed: " + e.getMessage(), e);
         }
-        events.sort(Comparator.comparing(Event::getCreated).thenComparing(Event::getId));
+        // Read every listed event first, with the same rules as a webhook: one that cannot be read must not hold up the rest.
+        List<BillingEvent> readable = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
+        for (Event event : events) {
+            try {
+                readable.add(StripeEvents.reduce(event, json));
+            } catch (MalformedEventException | JsonCodec.MalformedJsonException e) {
+                unreadable.add(e.getMessage());
+            }
+        }
+        readable.sort(Comparator.comparing(BillingEvent::occurredAt).thenComparing(BillingEvent::eventId));
         int applied = 0;
         int ignored = 0;
         int seen = 0;
-        for (Event event : events) {
-            switch (billing.receive(StripeEvents.reduce(event, json), "reconciliation")) {
+        for (BillingEvent event : readable) {
+            switch (billing.receive(event, "reconciliation")) {
                 case APPLIED -> applied++;
                 case IGNORED -> ignored++;
                 case DUPLICATE -> seen++;
@@ -84,6 +94,10 @@ public class StripeReconciler {
         store.advanceReconciliationCursor(listedUntil);
         Result result = new Result(events.size(), applied, ignored, seen);
         LOG.info("stripe reconciliation listed={} applied={} ignored={} alreadySeen={}", result.listed(), applied, ignored, seen);
+        if (!unreadable.isEmpty()) {
+            // After the others are applied and the cursor moved: the failed invocation raises the reconciliation alarm.
+            throw new IllegalStateException(unreadable.size() + " listed Stripe events cannot be read, first: " + unreadable.get(0));
+        }
         return result;
     }
 
