@@ -69,6 +69,8 @@ final class StackProvisioner {
         var request = CreateTableRequest.builder()
                 .tableName(name)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
+                // As in AWS: a template table refuses DeleteTable; tables code creates itself (restore scratch) do not.
+                .deletionProtectionEnabled(Boolean.TRUE.equals(properties.get("DeletionProtectionEnabled")))
                 .attributeDefinitions(list(properties.get("AttributeDefinitions")).stream()
                         .map(a -> AttributeDefinition.builder()
                                 .attributeName((String) a.get("AttributeName"))
