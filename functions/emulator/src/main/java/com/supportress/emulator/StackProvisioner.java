@@ -51,7 +51,7 @@ final class StackProvisioner {
         Region region = Region.of((String) properties.get("Region"));
         for (Map<String, Object> bucket : list(properties.get("Buckets"))) {
             String name = stack.getAttribute(logicalId, (String) bucket.get("Name"));
-            boolean objectLock = bucket.get("ObjectLockGovernanceDays") != null;
+            boolean objectLock = bucket.get("ObjectLockMode") != null;
             var s3 = stack.s3(region);
             if (exists(s3, name)) {
                 continue;
