@@ -94,6 +94,13 @@ public final class SendSampleEvents {
 
     private static void send(String provider, Path file, HttpRequest.Builder request) throws Exception {
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 503) {
+            // The suite read its secret before a usable one was put in: it reads it again within Retry-After, as Stripe retries.
+            long wait = response.headers().firstValueAsLong("retry-after").orElse(60);
+            System.out.println(provider + " answered 503 (not configured yet); retrying in " + wait + " s");
+            Thread.sleep(wait * 1000);
+            response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
         System.out.printf("%-18s %-42s -> %d %s%n", provider, file.getFileName(), response.statusCode(), response.body());
     }
 
