@@ -1,5 +1,7 @@
 package com.supportress.emulator;
 
+import org.junit.jupiter.api.Assumptions;
+
 import java.net.URI;
 import java.util.Optional;
 
@@ -16,6 +18,7 @@ public final class Emulator {
 
     private static URI endpoint;
     private static MotoServer ownServer;
+    private static EmulatorSemantics semantics;
 
     private Emulator() {
     }
@@ -32,5 +35,22 @@ public final class Emulator {
             }
         }
         return endpoint;
+    }
+
+    /** Which AWS semantics the emulator reproduces, asked once; said once on standard error when some are missing. */
+    public static synchronized EmulatorSemantics semantics() {
+        if (semantics == null) {
+            semantics = EmulatorSemantics.of(endpoint());
+            if (semantics.guarantees().size() < EmulatorSemantics.Guarantee.values().length) {
+                System.err.println("emulator: " + semantics.summary());
+            }
+        }
+        return semantics;
+    }
+
+    /** Skips the calling test (a JUnit assumption, with the reason) unless the emulator reproduces what it relies on. */
+    public static void assume(EmulatorSemantics.Guarantee guarantee) {
+        Assumptions.assumeTrue(semantics().has(guarantee), () -> "needs " + guarantee.meaning() + ", which "
+                + semantics().name() + " does not reproduce; run without AWS_ENDPOINT_URL (the launcher's moto) or against LocalStack");
     }
 }

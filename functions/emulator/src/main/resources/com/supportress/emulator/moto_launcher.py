@@ -14,6 +14,8 @@ tests running against an emulator someone else started find out which semantics 
 import argparse
 import base64
 import binascii
+import datetime
+import email.utils
 import importlib.util
 import json
 import re
@@ -72,7 +74,9 @@ def verify_s3_checksums():
     when x-amz-sdk-checksum-algorithm comes with it, keeps no part checksums, and copies a composite checksum as
     if it were the copy's own (moto-upstream/s3_*.py). The error codes and messages are S3's.
     CRC32C and CRC64NVME are verified only where moto can compute them (python packages crc32c, awscrt);
-    without them moto would compute CRC32 in their place, so their declared values are stored unverified."""
+    without them moto would compute CRC32 in their place, so their declared values are stored unverified.
+    GetObjectAttributes, one way to read a checksum, gets S3's HTTP date in Last-Modified (moto's ISO 8601 one
+    fails the AWS SDK for Java: moto-upstream/s3_get_object_attributes_last_modified.py)."""
     from moto.s3.exceptions import InvalidPart, S3ClientError
     from moto.s3.models import FakeKey, S3Backend
     from moto.s3.responses import S3Response
@@ -320,6 +324,19 @@ def verify_s3_checksums():
         return status, response_headers, body
 
     S3Response.head_object = head_object_with_checksum
+
+    get_object_attributes = S3Response.get_object_attributes
+
+    def get_object_attributes_with_http_date(self):
+        # GetObjectAttributes is one way to read a checksum, but moto sends its Last-Modified header in ISO 8601,
+        # which the AWS SDK for Java cannot parse; S3 sends an HTTP date there, as in every other response.
+        status, headers, body = get_object_attributes(self)
+        if "Last-Modified" in headers:
+            modified = datetime.datetime.strptime(headers["Last-Modified"], "%Y-%m-%dT%H:%M:%S.%fZ")
+            headers["Last-Modified"] = email.utils.format_datetime(modified.replace(tzinfo=datetime.timezone.utc), usegmt=True)
+        return status, headers, body
+
+    S3Response.get_object_attributes = get_object_attributes_with_http_date
 
 
 class CapabilityEndpoint:
