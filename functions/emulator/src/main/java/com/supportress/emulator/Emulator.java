@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Assumptions;
 
 import java.net.URI;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The AWS API endpoint the tests and the local suite talk to: {@code AWS_ENDPOINT_URL} when set
@@ -15,6 +16,8 @@ public final class Emulator {
     public static final String ACCOUNT_ID = "123456789012";
     public static final String ACCESS_KEY = "test";
     public static final String SECRET_KEY = "test";
+
+    private static final AtomicBoolean skipAnnounced = new AtomicBoolean();
 
     private static URI endpoint;
     private static MotoServer ownServer;
@@ -37,20 +40,24 @@ public final class Emulator {
         return endpoint;
     }
 
-    /** Which AWS semantics the emulator reproduces, asked once; said once on standard error when some are missing. */
+    /** Which AWS semantics the emulator reproduces, asked once. */
     public static synchronized EmulatorSemantics semantics() {
         if (semantics == null) {
             semantics = EmulatorSemantics.of(endpoint());
-            if (semantics.guarantees().size() < EmulatorSemantics.Guarantee.values().length) {
-                System.err.println("emulator: " + semantics.summary());
-            }
         }
         return semantics;
     }
 
-    /** Skips the calling test (a JUnit assumption, with the reason) unless the emulator reproduces what it relies on. */
+    /**
+     * Skips the calling test (a JUnit assumption, with the reason) unless the emulator reproduces what it relies on;
+     * the first skip also says on standard error which semantics are in force.
+     */
     public static void assume(EmulatorSemantics.Guarantee guarantee) {
-        Assumptions.assumeTrue(semantics().has(guarantee), () -> "needs " + guarantee.meaning() + ", which "
-                + semantics().name() + " does not reproduce; run without AWS_ENDPOINT_URL (the launcher's moto) or against LocalStack");
+        EmulatorSemantics inForce = semantics();
+        if (!inForce.has(guarantee) && !skipAnnounced.getAndSet(true)) {
+            System.err.println("emulator: " + inForce.summary());
+        }
+        Assumptions.assumeTrue(inForce.has(guarantee), () -> "needs " + guarantee.meaning() + ", which " + inForce.name()
+                + " does not reproduce; run without AWS_ENDPOINT_URL (the launcher's moto) or against LocalStack");
     }
 }
