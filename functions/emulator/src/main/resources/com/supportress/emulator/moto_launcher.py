@@ -43,8 +43,8 @@ def patch(name):
 def serialize_dynamodb():
     """DynamoDB isolates transactions: serializable against PutItem, UpdateItem, DeleteItem, GetItem and
     TransactGetItems, read-committed for Query and Scan, and a conditional write is atomic. moto takes no lock:
-    two requests interleave between a condition check and the write, and a cancelled TransactWriteItems puts
-    back deep copies of its tables taken when it began, undoing every write other requests made meanwhile
+    nothing keeps a condition check and its write together, and a cancelled TransactWriteItems puts back deep
+    copies of its tables taken when it began, undoing every write other requests made meanwhile
     (moto-upstream/dynamodb_transaction_isolation.py). Every DynamoDB action runs under one lock, taken in
     DynamoHandler.call_action, the one method every DynamoDB request passes through. Reads are inside it too:
     outside, they could see a transaction's writes before its rollback, or iterate a table being replaced."""
@@ -78,7 +78,7 @@ def verify_s3_checksums():
     GetObjectAttributes, one way to read a checksum, gets S3's HTTP date in Last-Modified (moto's ISO 8601 one
     fails the AWS SDK for Java: moto-upstream/s3_get_object_attributes_last_modified.py)."""
     from moto.s3.exceptions import InvalidPart, S3ClientError
-    from moto.s3.models import FakeKey, S3Backend
+    from moto.s3.models import S3Backend
     from moto.s3.responses import S3Response
     from moto.s3.utils import compute_checksum
     from moto.core.compat import HAS_CRT
@@ -211,6 +211,8 @@ def verify_s3_checksums():
 
     def upload_part_copy_with_checksum(self):
         multipart = multipart_of(self)
+        if multipart is None:
+            return response_upload_part_copy(self)
 
         def add_part_checksum(result):
             part = multipart.parts.get(self._get_int_param("partNumber"))
