@@ -1,8 +1,7 @@
 package com.supportress.emulator;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -37,17 +36,8 @@ class DynamoDbIsolationIT {
     private static final int KEYS = 100;
     private static final int PLAIN_MOTO_ROUNDS = 3;
 
-    private static MotoPair moto;
-
-    @BeforeAll
-    static void startBoth() {
-        moto = new MotoPair();
-    }
-
-    @AfterAll
-    static void stopBoth() {
-        moto.close();
-    }
+    @RegisterExtension
+    static final MotoPair moto = new MotoPair();
 
     /** What one round of the race left: keys whose conditional put succeeded, how many are stored, how many could be claimed again. */
     private record Outcome(int claimed, int stored, int claimedAgain) {

@@ -2,6 +2,7 @@ package com.supportress.emulator;
 
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,17 +19,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Integration tier: telling emulators apart by asking them (the launcher's moto and plain moto, started here; a stand-in LocalStack). */
 class EmulatorSemanticsIT {
 
+    @RegisterExtension
+    static final MotoPair moto = new MotoPair();
+
     @Test
     void launchedMotoIsFaithfulInBothAndPlainMotoInNeither() {
-        try (MotoPair moto = new MotoPair()) {
-            EmulatorSemantics launched = EmulatorSemantics.of(moto.launched.endpoint());
-            EmulatorSemantics plain = EmulatorSemantics.of(moto.plain.endpoint());
+        EmulatorSemantics launched = EmulatorSemantics.of(moto.launched.endpoint());
+        EmulatorSemantics plain = EmulatorSemantics.of(moto.plain.endpoint());
 
-            assertEquals(EnumSet.of(SERIALIZABLE_DYNAMODB, S3_CHECKSUMS), launched.guarantees());
-            assertTrue(launched.summary().startsWith("moto 5."), launched.summary());
-            assertEquals(Set.of(), plain.guarantees());
-            assertTrue(plain.summary().contains("NOT faithful: DynamoDB's isolation"), plain.summary());
-        }
+        assertEquals(EnumSet.of(SERIALIZABLE_DYNAMODB, S3_CHECKSUMS), launched.guarantees());
+        assertTrue(launched.summary().startsWith("moto 5."), launched.summary());
+        assertEquals(Set.of(), plain.guarantees());
+        assertTrue(plain.summary().contains("NOT faithful: DynamoDB's isolation"), plain.summary());
     }
 
     @Test

@@ -1,7 +1,6 @@
 package com.supportress.emulator;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -26,17 +25,8 @@ class MotoUpstreamReproductionsIT {
 
     private static final Path SCRIPTS = Path.of("moto-upstream");
 
-    private static MotoPair moto;
-
-    @BeforeAll
-    static void startBoth() {
-        moto = new MotoPair();
-    }
-
-    @AfterAll
-    static void stopBoth() {
-        moto.close();
-    }
+    @RegisterExtension
+    static final MotoPair moto = new MotoPair();
 
     static Stream<Path> reproductions() throws IOException {
         List<Path> scripts;

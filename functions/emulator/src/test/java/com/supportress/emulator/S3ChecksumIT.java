@@ -1,8 +1,8 @@
 package com.supportress.emulator;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
@@ -38,24 +38,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class S3ChecksumIT {
 
     private static final byte[] BODY = "bytes as the client sent them".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] FIRST_PART = new byte[5 * 1024 * 1024];
+    /** The smallest part S3 takes before the last one. */
+    private static final byte[] FIRST_PART = "a".repeat(5 * 1024 * 1024).getBytes(StandardCharsets.UTF_8);
     private static final byte[] LAST_PART = "the last part".getBytes(StandardCharsets.UTF_8);
 
-    private static MotoPair moto;
+    @RegisterExtension
+    static final MotoPair moto = new MotoPair();
+
     private static S3Client plain;
     private static S3Client launched;
 
     @BeforeAll
-    static void startBoth() {
-        moto = new MotoPair();
+    static void clients() {
         plain = moto.s3(moto.plain);
         launched = moto.s3(moto.launched);
-        Arrays.fill(FIRST_PART, (byte) 'a');
-    }
-
-    @AfterAll
-    static void stopBoth() {
-        moto.close();
     }
 
     @Test
