@@ -25,7 +25,7 @@ public final class TenantUsers {
 
     /** A new user of the tenant with a permanent password; returns the user name (an email address). */
     public String create(String tenant) {
-        String email = "user-" + UUID.randomUUID().toString().substring(0, 8) + "@" + tenant + ".example";
+        String email = "user-" + UUID.randomUUID().toString().substring(0, 12) + "@example.org";
         createWithTemporaryPassword(email, tenant, PASSWORD);
         stack.cognito().adminSetUserPassword(r -> r.userPoolId(poolId()).username(email).password(PASSWORD).permanent(true));
         return email;
