@@ -6,12 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Unit tier, no emulator: template.yaml is fit to deploy. Least-privilege IAM, private encrypted TLS-only
- * buckets, encrypted tables with PITR, a DLQ or failure destination for every asynchronous or queue
+ * Unit tier, no emulator: template.yaml is fit to deploy. Every /uploads route behind the JWT authorizer,
+ * least-privilege IAM, private encrypted TLS-only buckets, encrypted tables with PITR, a DLQ or failure destination for every asynchronous or queue
  * consumer, and the alarms operations need, all notifying the ops topic. Each rule lists every offender.
  */
 class TemplateDeployReadinessTest {
@@ -73,6 +75,34 @@ class TemplateDeployReadinessTest {
                 offenders.add(id + " allows " + actions + " on every resource");
             }
         }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyUploadsRouteRequiresAJwtAuthorizerWithIssuerAndAudience() {
+        Set<String> jwtAuthorizers = new TreeSet<>();
+        template.resourcesOfType("AWS::Serverless::HttpApi").forEach((id, api) -> SamTemplate.mapAt(SamTemplate.mapAt(
+                SamTemplate.mapAt(api, "Properties"), "Auth"), "Authorizers").forEach((name, authorizer) -> {
+                    Map<String, Object> jwt = SamTemplate.mapAt((Map<String, Object>) authorizer, "JwtConfiguration");
+                    if (jwt.get("issuer") != null && jwt.get("audience") != null) {
+                        jwtAuthorizers.add(name);
+                    }
+                }));
+        List<String> offenders = new ArrayList<>();
+        int uploadRoutes = 0;
+        for (LocalFunction function : LocalFunction.all(template)) {
+            for (LocalFunction.Route route : function.routes()) {
+                if (route.path().equals("/uploads") || route.path().startsWith("/uploads/")) {
+                    uploadRoutes++;
+                    if (route.authorizer().filter(jwtAuthorizers::contains).isEmpty()) {
+                        offenders.add(function.logicalId() + " " + route.method() + " " + route.path() + " has no JWT authorizer (Auth.Authorizer one of "
+                                + jwtAuthorizers + ")");
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), offenders);
+        assertTrue(uploadRoutes > 0, "template.yaml serves /uploads");
     }
 
     @Test
