@@ -1,5 +1,6 @@
 package com.supportress.pages;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.serde.annotation.Serdeable;
 
 /**
@@ -7,6 +8,7 @@ import io.micronaut.serde.annotation.Serdeable;
  * issuer (JwtIssuer); the page then takes a token from that provider as it is.
  */
 @Serdeable
+@JsonInclude(JsonInclude.Include.ALWAYS)
 public record SignInSettings(Cognito cognito) {
 
     /** Cognito's public endpoint and the page's app client: InitiateAuth needs nothing else (no secret, no signature). */
