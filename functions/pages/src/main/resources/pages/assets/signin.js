@@ -53,6 +53,9 @@ const SignIn = (() => {
     const signedIn = session !== null;
     $('sign-in-form').hidden = signedIn || cognitoSettings === null;
     $('token-form').hidden = signedIn || cognitoSettings !== null;
+    // While Cognito asks for a new password, that is the only password the form takes.
+    $('password-field').hidden = challenge !== null;
+    $('password').required = challenge === null;
     $('new-password-field').hidden = challenge === null;
     $('new-password').required = challenge !== null;
     $('signed-in').hidden = !signedIn;
