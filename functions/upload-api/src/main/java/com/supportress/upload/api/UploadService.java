@@ -90,11 +90,12 @@ public class UploadService {
 
     /**
      * A slot frees as soon as one of the tenant's open uploads is stored, failed or aborted, which is usually a
-     * matter of seconds; the day's bytes come back at midnight UTC.
+     * matter of seconds; the day's bytes come back at midnight UTC; a race between the tenant's own requests is over at once.
      */
     static long retryAfterSeconds(TenantQuota.Limit limit, Instant now) {
         return switch (limit) {
             case OPEN_UPLOADS -> OPEN_UPLOAD_RETRY.toSeconds();
+            case CONCURRENT_REQUESTS -> 1;
             case BYTES_PER_DAY -> Math.max(1, Duration.between(now,
                     now.atZone(ZoneOffset.UTC).toLocalDate().plusDays(1).atStartOfDay(ZoneOffset.UTC)).toSeconds());
         };

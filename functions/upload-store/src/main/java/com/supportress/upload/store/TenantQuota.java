@@ -22,7 +22,9 @@ public record TenantQuota(int maxOpenUploads, long maxBytesPerDay) {
     /** Which limit refused a new upload. */
     public enum Limit {
         OPEN_UPLOADS,
-        BYTES_PER_DAY
+        BYTES_PER_DAY,
+        /** Too many of the tenant's requests raced for its counters at the same moment, even after retries. */
+        CONCURRENT_REQUESTS
     }
 
     /** A new upload would pass a limit; nothing was recorded. */

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Upload records in the uploads table (env {@code UPLOADS_TABLE}). Every status change is a conditional
@@ -41,6 +42,7 @@ public class UploadStore {
     private static final String DAILY_BYTES_KEY = "quota#bytes#";
     private static final int CREATE_OPEN_UPLOADS_ITEM = 1;
     private static final int CREATE_DAILY_BYTES_ITEM = 2;
+    private static final int CONFLICT_ATTEMPTS = 4;
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -74,7 +76,7 @@ public class UploadStore {
         Map<String, AttributeValue> item = toItem(upload);
         item.put("quotaDay", AttributeValue.fromS(day.toString()));
         try {
-            dynamoDb.transactWriteItems(r -> r.transactItems(
+            transact(List.of(
                     // Ids are 160 random bits, so a collision is a bug worth a 500, never an overwrite.
                     TransactWriteItem.builder().put(put -> put.tableName(table).item(item)
                             .conditionExpression("attribute_not_exists(uploadId)")).build(),
@@ -98,6 +100,9 @@ public class UploadStore {
             }
             if (conditionFailed(e, CREATE_DAILY_BYTES_ITEM)) {
                 throw new TenantQuota.ExceededException(TenantQuota.Limit.BYTES_PER_DAY);
+            }
+            if (conflicted(e)) {
+                throw new TenantQuota.ExceededException(TenantQuota.Limit.CONCURRENT_REQUESTS);
             }
             throw e;
         }
@@ -185,7 +190,7 @@ public class UploadStore {
             items.addAll(quota.get());
         }
         try {
-            dynamoDb.transactWriteItems(r -> r.transactItems(items));
+            transact(items);
             return true;
         } catch (TransactionCanceledException e) {
             if (conditionFailed(e, 0)) {
@@ -228,6 +233,34 @@ public class UploadStore {
     /** Daily counters outlive their day long enough that an upload failing a day after its creation still finds its own. */
     private static long counterExpiresAt(LocalDate day) {
         return day.plusDays(3).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+    }
+
+    /**
+     * DynamoDB cancels a transaction that meets another one on the same item (TransactionConflict): a tenant's
+     * concurrent requests all touch its quota items. Such a race is retried a few times with jitter before it
+     * is reported.
+     */
+    private void transact(List<TransactWriteItem> items) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                dynamoDb.transactWriteItems(r -> r.transactItems(items));
+                return;
+            } catch (TransactionCanceledException e) {
+                if (attempt == CONFLICT_ATTEMPTS || !conflicted(e)) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(ThreadLocalRandom.current().nextLong(10L << attempt, 20L << attempt));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean conflicted(TransactionCanceledException e) {
+        return e.cancellationReasons().stream().anyMatch(reason -> "TransactionConflict".equals(reason.code()));
     }
 
     private static boolean conditionFailed(TransactionCanceledException e, int item) {
