@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  */
 final class FuzzStack {
 
-    static final String STRIPE_SECRET = "whsec_fuzz_" + UUID.randomUUID().toString().replace("-", "");
+    static final String STRIPE_SECRET = "whsec_" + UUID.randomUUID().toString().replace("-", "") + UUID.randomUUID().toString().replace("-", "");
     static final String CHARGEBEE_USER = "chargebee";
     static final String CHARGEBEE_PASSWORD = "cb-fuzz-" + UUID.randomUUID();
 

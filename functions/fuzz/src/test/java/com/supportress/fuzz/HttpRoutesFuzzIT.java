@@ -42,6 +42,8 @@ class HttpRoutesFuzzIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
     private static final AtomicLong CASES = new AtomicLong();
+    /** Answers per route and status class, printed at the end: proof that the fuzz gets past authentication. */
+    private static final Map<String, Map<String, AtomicLong>> ANSWERS = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     /** One route of one function, with the valid bodies to start from. */
     record Target(LocalFunction function, LocalFunction.Route route, List<String> seeds) {
@@ -83,6 +85,8 @@ class HttpRoutesFuzzIT {
         APIGatewayV2HTTPResponse response = (APIGatewayV2HTTPResponse) fuzz.handler(request.target().function())
                 .handleRequest(event(request), LocalLambdaContext.forFunction(function));
         CASES.incrementAndGet();
+        ANSWERS.computeIfAbsent(request.target().toString(), route -> new java.util.concurrent.ConcurrentSkipListMap<>())
+                .computeIfAbsent(response.getStatusCode() / 100 + "xx", status -> new AtomicLong()).incrementAndGet();
 
         assertNotNull(response);
         int status = response.getStatusCode();
@@ -99,6 +103,7 @@ class HttpRoutesFuzzIT {
     @AfterContainer
     static void report() {
         System.out.println("HttpRoutesFuzzIT: " + CASES.get() + " requests");
+        ANSWERS.forEach((route, statuses) -> System.out.println("  " + route + " " + statuses));
     }
 
     private static void assertProblem(APIGatewayV2HTTPResponse response) {
@@ -122,7 +127,7 @@ class HttpRoutesFuzzIT {
             event.setBody(base64 ? Base64.getEncoder().encodeToString(request.body()) : new String(request.body(), StandardCharsets.UTF_8));
             event.setIsBase64Encoded(base64);
         }
-        return request.authenticated() ? Credentials.add(request.target().route(), event, request.body()) : event;
+        return request.authenticated() ? Credentials.add(request.target().function(), request.target().route(), event, request.body()) : event;
     }
 
     private static boolean isUtf8(byte[] bytes) {

@@ -28,6 +28,7 @@ public record ProblemDetails(String type, String title, int status, String detai
             case ClientError.InvalidFields ignored -> new Kind("invalid-fields", "Invalid request fields");
             case ClientError.BadRequest ignored -> new Kind("bad-request", "Bad request");
             case ClientError.Unauthorized ignored -> new Kind("unauthorized", "Unauthorized");
+            case ClientError.Forbidden ignored -> new Kind("forbidden", "Forbidden");
             case ClientError.NotFound ignored -> new Kind("not-found", "Not found");
             case ClientError.MethodNotAllowed ignored -> new Kind("method-not-allowed", "Method not allowed");
             case ClientError.Conflict ignored -> new Kind("conflict", "Conflict");
@@ -37,6 +38,11 @@ public record ProblemDetails(String type, String title, int status, String detai
             case ClientError.RateLimited ignored -> new Kind("too-many-requests", "Too many requests");
         };
         return new ProblemDetails(TYPE_BASE + kind.slug(), kind.title(), error.status(), error.message(), error.fields(), requestId);
+    }
+
+    /** The function cannot do the work yet (missing configuration); the message names what is missing, never a value. */
+    public static ProblemDetails unavailable(String detail, String requestId) {
+        return new ProblemDetails(TYPE_BASE + "service-unavailable", "Service unavailable", 503, detail, null, requestId);
     }
 
     /** A server fault: nothing about its cause goes to the client, only the id that finds it in the logs. */

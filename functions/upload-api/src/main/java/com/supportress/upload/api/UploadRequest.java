@@ -23,7 +23,7 @@ public record UploadRequest(String fileName, String contentType, long size, Opti
         String contentType = fields.requiredString("contentType", 255);
         String normalisedType = contentType == null ? null : contentType.toLowerCase(Locale.ROOT);
         fields.oneOf("contentType", Optional.ofNullable(normalisedType), config.allowedContentTypes());
-        Optional<Long> size = fields.optionalLong("size", 1, config.maxUploadBytes());
+        Optional<Long> size = fields.optionalLong("size", 1, config.largestUpload());
         if (body.get("size") == null || body.get("size").isNull()) {
             fields.reject("size", "is required");
         }
