@@ -54,6 +54,8 @@ class TemplateDeployReadinessTest {
             "AWS::Events::Rule", "events.amazonaws.com", "AWS::S3::Bucket", "s3.amazonaws.com");
     private static final Pattern PLACEHOLDER = Pattern.compile("(?i)replace|change|placeholder|example|dummy|todo|whsec_|sk_live|sk_test|rk_live|rk_test");
     private static final Pattern CREDENTIAL_NAME = Pattern.compile("(?i)secret|password|token|key");
+    // Settings whose names contain a credential word but hold none: TOKEN_USE is the token_use claim a JWT must carry.
+    private static final Set<String> NOT_CREDENTIALS = Set.of("TOKEN_USE");
 
     private final SamTemplate template = SamTemplate.load();
 
@@ -150,7 +152,7 @@ class TemplateDeployReadinessTest {
         });
         template.resourcesOfType("AWS::Serverless::Function").keySet().forEach(id ->
                 SamTemplate.mapAt(SamTemplate.mapAt(template.functionProperties(id), "Environment"), "Variables").forEach((name, value) -> {
-                    if (CREDENTIAL_NAME.matcher(name).find() && !name.endsWith("_ARN") || PLACEHOLDER.matcher(String.valueOf(value)).find()
+                    if (CREDENTIAL_NAME.matcher(name).find() && !name.endsWith("_ARN") && !NOT_CREDENTIALS.contains(name) || PLACEHOLDER.matcher(String.valueOf(value)).find()
                             && String.valueOf(value).matches("(?i).*(whsec_|sk_|rk_).*")) {
                         offenders.add(id + " sets " + name + " in its environment: pass a secret's ARN instead");
                     }
