@@ -166,6 +166,7 @@ class UploadPageIT {
     void refusedUploadShowsTheProblemDetailsTitleStatusAndInvalidField() throws Exception {
         Path empty = Files.createTempFile("empty", ".txt");
 
+        signIn(users.create(TENANT), TenantUsers.PASSWORD, null);
         String status = uploadThroughThePage(empty, Duration.ofSeconds(30));
 
         assertEquals("error", status);
