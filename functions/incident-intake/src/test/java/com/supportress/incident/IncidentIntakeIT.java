@@ -2,7 +2,6 @@ package com.supportress.incident;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +10,7 @@ import com.supportress.emulator.HttpEvents;
 import com.supportress.emulator.MutableClock;
 import com.supportress.emulator.SampleEvents;
 import com.supportress.emulator.SentMail;
+import com.supportress.shared.schedule.ScheduleEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -289,7 +289,7 @@ class IncidentIntakeIT {
         assertTrue(SentMail.to(securityTeam).isEmpty());
 
         try (IncidentNotificationRetryHandler retry = new IncidentNotificationRetryHandler(stack.start("IncidentNotificationRetryFunction", clock))) {
-            ScheduledEvent tick = SampleEvents.load("incident-intake/notification-retry.json", ScheduledEvent.class);
+            ScheduleEvent tick = SampleEvents.load("incident-intake/notification-retry.json", ScheduleEvent.class);
             assertEquals(new IncidentService.RetryResult(0, 0, 0), retry.handleRequest(tick, null),
                     "a report younger than the grace period is left to its own request");
 
@@ -321,7 +321,7 @@ class IncidentIntakeIT {
 
         try (IncidentNotificationRetryHandler retry = new IncidentNotificationRetryHandler(stack.start("IncidentNotificationRetryFunction", clock))) {
             assertEquals(new IncidentService.RetryResult(1, 1, 0),
-                    retry.handleRequest(SampleEvents.load("incident-intake/notification-retry.json", ScheduledEvent.class), null));
+                    retry.handleRequest(SampleEvents.load("incident-intake/notification-retry.json", ScheduleEvent.class), null));
         }
         assertTrue(SentMail.to(securityTeam).isEmpty(), "the team mail is not sent twice");
         assertEquals(1, SentMail.to(reporter).size());
