@@ -1,16 +1,16 @@
 package com.supportress.local;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.supportress.emulator.EmulatedStack;
+import com.supportress.emulator.Emulator;
 import com.supportress.emulator.LocalFunction;
 import com.supportress.emulator.ParameterOverrides;
-import com.supportress.emulator.HandlerTypes;
-import com.supportress.emulator.LocalLambdaContext;
-import com.supportress.emulator.SampleEvents;
 import com.supportress.emulator.SamTemplate;
 
+import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -36,8 +36,7 @@ public final class LocalSuite {
     public static void main(String[] args) throws Exception {
         Map<String, String> parameters = ParameterOverrides.parse(System.getenv().getOrDefault("PARAMETER_OVERRIDES", ""));
         if (args.length == 2) {
-            invoke(args[0], Path.of(args[1]), parameters);
-            return;
+            System.exit(invoke(Emulator.endpoint(), args[0], Path.of(args[1]), parameters, System.out));
         }
         if (args.length != 0) {
             System.err.println("usage: LocalSuite [<FunctionLogicalId> <event.json>]");
@@ -86,17 +85,29 @@ public final class LocalSuite {
         return withOrigin;
     }
 
-    private static void invoke(String logicalId, Path eventFile, Map<String, String> parameters) throws Exception {
+    /**
+     * Stands the stack up on the emulator (keeping what a running suite already made there), invokes one function once
+     * with the event file and prints what Lambda would return: the result, or the error payload with exit status 1.
+     */
+    static int invoke(URI endpoint, String logicalId, Path eventFile, Map<String, String> parameters, PrintStream out) throws Exception {
         if (!Files.isRegularFile(eventFile)) {
             throw new IllegalArgumentException("no event file " + eventFile.toAbsolutePath());
         }
-        EmulatedStack stack = EmulatedStack.create(STACK_NAME, parameters);
+        EmulatedStack stack = EmulatedStack.create(endpoint, STACK_NAME, parameters);
         LocalFunction function = LocalFunction.named(stack.template(), logicalId);
         try (LocalFunctions functions = new LocalFunctions(stack)) {
-            RequestHandler<Object, Object> handler = functions.handler(function);
-            Object event = SampleEvents.load(eventFile, HandlerTypes.inputType(handler.getClass()));
-            Object result = handler.handleRequest(event, LocalLambdaContext.forFunction(logicalId));
-            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+            LocalInvocation.Outcome outcome = LocalInvocation.invoke(functions, function, eventFile);
+            for (JsonNode answer : outcome.cloudFormationAnswers()) {
+                out.println("CloudFormation received: " + answer);
+            }
+            if (outcome.error().isPresent()) {
+                outcome.error().get().printStackTrace();
+                out.println(outcome.errorJson());
+                return 1;
+            }
+            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            out.println(json.writeValueAsString(json.readTree(outcome.resultJson())));
+            return 0;
         }
     }
 }
