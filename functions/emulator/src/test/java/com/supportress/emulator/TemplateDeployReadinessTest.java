@@ -28,7 +28,7 @@ class TemplateDeployReadinessTest {
             "SNSPublishMessagePolicy", "SSMParameterReadPolicy", "SSMParameterWithSlashPrefixReadPolicy",
             "AWSSecretsManagerGetSecretValuePolicy", "KMSDecryptPolicy", "KMSEncryptPolicy", "LambdaInvokePolicy");
     // The alarms operations cannot do without; each is an alarm whose Metadata.AlarmFor names the purpose.
-    private static final Set<String> REQUIRED_ALARMS = Set.of("replication-lag", "backup-failure", "webhook-errors");
+    private static final Set<String> REQUIRED_ALARMS = Set.of("replication-lag", "backup-failure", "webhook-errors", "incident-mail-failed");
     private static final Set<String> ASYNC_EVENT_TYPES = Set.of("S3", "SNS", "EventBridgeRule", "CloudWatchEvent", "Schedule", "ScheduleV2");
 
     private final SamTemplate template = SamTemplate.load();

@@ -2,6 +2,7 @@ package com.supportress.shared.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.supportress.shared.aws.AwsCallLimits;
 import com.supportress.shared.config.FunctionHandler;
 import com.supportress.shared.config.SnapStartPriming;
 import com.supportress.shared.log.LogContext;
@@ -11,8 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The adapter every HTTP function shares: API Gateway event in, routed to the function's service,
- * client errors turned into their 4xx JSON body, anything else logged and answered with a 500.
- * Lambda calls the no-argument constructor; tests and the local suite pass their own context.
+ * client errors turned into their 4xx JSON body, server errors into a 503 (a dependency is slow or
+ * unavailable, with Retry-After) or a 500, logged. Its AWS clients get the request path's call limits,
+ * so an answer comes before API Gateway's 29 s. Lambda calls the no-argument constructor; tests and the
+ * local suite pass their own context.
  */
 public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
@@ -23,6 +26,7 @@ public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HT
     private final SnapStartPriming priming;
 
     protected HttpFunctionHandler() {
+        limitAwsCalls(AwsCallLimits.REQUEST_PATH);
         this.routes = routes(getApplicationContext());
         this.json = getApplicationContext().getBean(JsonCodec.class);
         this.priming = SnapStartPriming.register(() -> prime(getApplicationContext()));
@@ -30,6 +34,7 @@ public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HT
 
     protected HttpFunctionHandler(ApplicationContext context) {
         super(context);
+        limitAwsCalls(AwsCallLimits.REQUEST_PATH);
         this.routes = routes(context);
         this.json = context.getBean(JsonCodec.class);
         this.priming = SnapStartPriming.register(() -> prime(context));
@@ -66,8 +71,13 @@ public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HT
                 }
                 return response;
             } catch (RuntimeException e) {
-                LOG.error("request failed {} {}", request.method(), request.path(), e);
-                return ApiResponse.json(500, json.write(new ErrorBody("internal error", null, request.requestId())));
+                ServerError error = ServerError.of(e);
+                LOG.error("request failed {} {}: {}", request.method(), request.path(), error.message(), e);
+                ApiResponse response = ApiResponse.json(error.status(), json.write(new ErrorBody(error.message(), null, request.requestId())));
+                for (var header : error.headers().entrySet()) {
+                    response = response.withHeader(header.getKey(), header.getValue());
+                }
+                return response;
             }
         }
     }
