@@ -45,25 +45,44 @@ public final class LocalSuite {
         serve(Integer.parseInt(System.getenv().getOrDefault("PORT", "3000")), parameters);
     }
 
-    private static void serve(int port, Map<String, String> parameters) throws Exception {
-        EmulatedStack stack = EmulatedStack.create(STACK_NAME, withLocalOrigin(parameters, port));
+    /** The suite while it runs: the stack on the emulator, every API route served, every queue polled. */
+    record Running(EmulatedStack stack, LocalFunctions functions, LocalHttpServer server, QueuePollers pollers) implements AutoCloseable {
+
+        int port() {
+            return server.port();
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.close();
+            pollers.close();
+            functions.close();
+        }
+    }
+
+    /** Stands template.yaml up on the emulator (keeping what is already there) and starts serving on the port. */
+    static Running start(URI endpoint, int port, Map<String, String> parameters) throws Exception {
+        EmulatedStack stack = EmulatedStack.create(endpoint, STACK_NAME, withLocalOrigin(parameters, port));
         LocalFunctions functions = new LocalFunctions(stack);
         LocalHttpServer server = new LocalHttpServer(stack, functions, port);
-        QueuePollers pollers = QueuePollers.start(stack, functions);
+        return new Running(stack, functions, server, QueuePollers.start(stack, functions));
+    }
+
+    private static void serve(int port, Map<String, String> parameters) throws Exception {
+        Running suite = start(Emulator.endpoint(), port, parameters);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
             try {
-                pollers.close();
-                functions.close();
+                suite.close();
             } catch (Exception e) {
                 System.err.println("closing functions: " + e);
             }
             stopped.countDown();
         }, "local-suite-stop"));
 
+        EmulatedStack stack = suite.stack();
         System.out.println("supportress local suite");
-        System.out.println("  API:      http://127.0.0.1:" + server.port());
+        System.out.println("  API:      http://127.0.0.1:" + suite.port());
         System.out.println("  emulator: " + stack.endpoint() + "   (AWS_ENDPOINT_URL=" + stack.endpoint() + " for the aws CLI)");
         System.out.println("  stack:    " + STACK_NAME + " (tables, buckets and queues are named " + STACK_NAME + "-<LogicalId>)");
         for (LocalFunction function : LocalFunction.all(stack.template())) {
