@@ -72,8 +72,8 @@ public class IncidentService {
         this.json = json;
         this.clock = clock;
         this.metrics = metrics;
-        // One mail: SES's call and the update recording it, each bounded by the function's call limits.
-        this.mailStep = limits.callTimeout().orElse(UNBOUNDED_CALL).multipliedBy(2);
+        // One mail: SES's call, the update recording it and the report's last update, each bounded by the call limits.
+        this.mailStep = limits.callTimeout().orElse(UNBOUNDED_CALL).multipliedBy(3);
     }
 
     public Outcome file(IncidentSubmission submission, byte[] requestBody, String sourceIp, Optional<String> idempotencyKey) {

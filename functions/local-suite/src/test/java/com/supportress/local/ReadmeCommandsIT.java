@@ -35,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * instead of 3000). Each block runs in one bash session, so a variable set by one command is there for the next;
  * {@code 127.0.0.1:3000} becomes the suite's port, {@code <emulator-port>} its emulator's, and any other
  * {@code <name>} the field of that name in the last JSON a command printed ({@code <uploadId>}, {@code <url>}).
- * A command fails on a non-zero exit status or when curl got a 5xx or no answer.
+ * Bash runs in a scratch folder that links the repository's files. A command fails on a non-zero exit status or
+ * when curl got a 5xx or no answer.
  *
  * <p>{@code ./mvnw -Plocal -Dinvoke=...} runs in-process through LocalSuite's invoke (the profile's main class and
  * classpath); the billing tool is one real Maven call. What cannot run here (an AWS account, the Stripe CLI, LocalStack,
@@ -77,6 +78,7 @@ class ReadmeCommandsIT {
 
     @Test
     void everyCommandOfTheReadmeWorksAsWritten(@TempDir Path work) throws Exception {
+        linkRepository(work);
         List<String> failures = new ArrayList<>();
         List<String> report = new ArrayList<>(List.of("| README line | command | treatment |", "| --- | --- | --- |"));
         Map<String, String> printed = new HashMap<>();
@@ -268,6 +270,15 @@ class ReadmeCommandsIT {
     private static String tail(String output) {
         List<String> lines = output.lines().filter(line -> !line.matches("\\s+at .*")).toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    }
+
+    /** Commands run in a scratch folder that shows the repository's files, so what they write stays out of the repository. */
+    private void linkRepository(Path work) throws IOException {
+        try (var entries = Files.list(root)) {
+            for (Path entry : entries.filter(entry -> !entry.getFileName().toString().startsWith(".")).toList()) {
+                Files.createSymbolicLink(work.resolve(entry.getFileName()), entry);
+            }
+        }
     }
 
     private static int freePort() throws IOException {

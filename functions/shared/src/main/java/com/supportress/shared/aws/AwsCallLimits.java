@@ -22,10 +22,19 @@ public record AwsCallLimits(Optional<Duration> callTimeout, Optional<Duration> a
     /** Schedules, queues and custom resources: the SDK's defaults. */
     public static final AwsCallLimits BACKGROUND = new AwsCallLimits(Optional.empty(), Optional.empty(), OptionalInt.empty());
 
-    void applyTo(ClientOverrideConfiguration.Builder configuration) {
-        callTimeout.ifPresent(configuration::apiCallTimeout);
-        attemptTimeout.ifPresent(configuration::apiCallAttemptTimeout);
-        maxAttempts.ifPresent(attempts -> configuration.retryStrategy(
-                AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(attempts).build()));
+    /** The client's own configuration with these limits wherever it sets none (a client's explicit choice wins). */
+    ClientOverrideConfiguration applyTo(ClientOverrideConfiguration configuration) {
+        ClientOverrideConfiguration.Builder limited = configuration.toBuilder();
+        if (limited.apiCallTimeout() == null) {
+            callTimeout.ifPresent(limited::apiCallTimeout);
+        }
+        if (limited.apiCallAttemptTimeout() == null) {
+            attemptTimeout.ifPresent(limited::apiCallAttemptTimeout);
+        }
+        if (limited.retryStrategy() == null && limited.retryStrategyConfigurator() == null) {
+            maxAttempts.ifPresent(attempts -> limited.retryStrategy(
+                    AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(attempts).build()));
+        }
+        return limited.build();
     }
 }

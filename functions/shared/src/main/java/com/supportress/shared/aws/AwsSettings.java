@@ -32,6 +32,11 @@ public record AwsSettings(Region region, Optional<URI> endpoint, Map<String, URI
         serviceEndpoints = Map.copyOf(serviceEndpoints);
     }
 
+    /** One endpoint for every service, the SDK's default limits (a test pointing everything at one place). */
+    public AwsSettings(Region region, Optional<URI> endpoint, AwsCredentialsProvider credentials) {
+        this(region, endpoint, Map.of(), credentials, AwsCallLimits.BACKGROUND);
+    }
+
     public static AwsSettings from(FunctionEnvironment environment) {
         return from(environment, AwsCallLimits.BACKGROUND);
     }
@@ -84,7 +89,7 @@ public record AwsSettings(Region region, Optional<URI> endpoint, Map<String, URI
     private <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C build(
             B builder, SdkHttpClient httpClient, Region clientRegion, Optional<URI> clientEndpoint) {
         builder.region(clientRegion).credentialsProvider(credentials).httpClient(httpClient)
-                .overrideConfiguration(limits::applyTo);
+                .overrideConfiguration(limits.applyTo(builder.overrideConfiguration()));
         clientEndpoint.ifPresent(builder::endpointOverride);
         return builder.build();
     }

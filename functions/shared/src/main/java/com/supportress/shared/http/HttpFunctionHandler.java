@@ -10,6 +10,8 @@ import io.micronaut.context.ApplicationContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
+
 /**
  * The adapter every HTTP function shares: API Gateway event in, routed to the function's service,
  * client errors turned into their 4xx JSON body, server errors into a 503 (a dependency is slow or
@@ -65,20 +67,20 @@ public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HT
             } catch (ClientErrorException e) {
                 ClientError error = e.error();
                 LOG.info("client error {} {}: {}", error.status(), request.path(), error.message());
-                ApiResponse response = ApiResponse.json(error.status(), json.write(new ErrorBody(error.message(), error.fields(), null)));
-                for (var header : error.headers().entrySet()) {
-                    response = response.withHeader(header.getKey(), header.getValue());
-                }
-                return response;
+                return errorResponse(error.status(), new ErrorBody(error.message(), error.fields(), null), error.headers());
             } catch (RuntimeException e) {
                 ServerError error = ServerError.of(e);
                 LOG.error("request failed {} {}: {}", request.method(), request.path(), error.message(), e);
-                ApiResponse response = ApiResponse.json(error.status(), json.write(new ErrorBody(error.message(), null, request.requestId())));
-                for (var header : error.headers().entrySet()) {
-                    response = response.withHeader(header.getKey(), header.getValue());
-                }
-                return response;
+                return errorResponse(error.status(), new ErrorBody(error.message(), null, request.requestId()), error.headers());
             }
         }
+    }
+
+    private ApiResponse errorResponse(int status, ErrorBody body, Map<String, String> headers) {
+        ApiResponse response = ApiResponse.json(status, json.write(body));
+        for (var header : headers.entrySet()) {
+            response = response.withHeader(header.getKey(), header.getValue());
+        }
+        return response;
     }
 }
