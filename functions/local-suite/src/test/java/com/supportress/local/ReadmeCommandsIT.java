@@ -6,7 +6,6 @@ import com.supportress.emulator.Emulator;
 import com.supportress.emulator.MotoServer;
 import com.supportress.emulator.SamTemplate;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,8 +77,17 @@ class ReadmeCommandsIT {
     private final Path root = SamTemplate.repositoryRoot();
 
     @Test
-    void everyCommandOfTheReadmeWorksAsWritten(@TempDir Path work) throws Exception {
-        linkRepository(work);
+    void everyCommandOfTheReadmeWorksAsWritten() throws Exception {
+        Path work = Files.createTempDirectory("readme-commands");
+        try {
+            linkRepository(work);
+            runEveryCommand(work);
+        } finally {
+            deleteScratch(work);
+        }
+    }
+
+    private void runEveryCommand(Path work) throws Exception {
         List<String> failures = new ArrayList<>();
         List<String> report = new ArrayList<>(List.of("| README line | command | treatment |", "| --- | --- | --- |"));
         Map<String, String> printed = new HashMap<>();
@@ -277,6 +286,15 @@ class ReadmeCommandsIT {
         try (var entries = Files.list(root)) {
             for (Path entry : entries.filter(entry -> !entry.getFileName().toString().startsWith(".")).toList()) {
                 Files.createSymbolicLink(work.resolve(entry.getFileName()), entry);
+            }
+        }
+    }
+
+    /** Deletes the scratch folder: the links themselves, never what they point to (Files.walk follows no link). */
+    private static void deleteScratch(Path work) throws IOException {
+        try (var paths = Files.walk(work)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
             }
         }
     }
