@@ -3,7 +3,6 @@ package com.supportress.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.supportress.emulator.Emulator;
-import com.supportress.emulator.MotoServer;
 import com.supportress.emulator.SamTemplate;
 import org.junit.jupiter.api.Test;
 
@@ -134,23 +133,6 @@ class ReadmeCommandsIT {
         }
         Files.writeString(root.resolve("functions/local-suite/target/readme-commands.md"), String.join("\n", report) + "\n");
         assertTrue(failures.isEmpty(), "README commands that do not work as written:\n" + String.join("\n\n", failures));
-    }
-
-    /** The suite's own emulator: a moto of its own, or AWS_ENDPOINT_URL's emulator when one is set. */
-    private record OwnEmulator(URI endpoint, Optional<MotoServer> moto) implements AutoCloseable {
-        static OwnEmulator start() {
-            String configured = System.getenv("AWS_ENDPOINT_URL");
-            if (configured != null && !configured.isBlank()) {
-                return new OwnEmulator(URI.create(configured), Optional.empty());
-            }
-            MotoServer moto = MotoServer.start();
-            return new OwnEmulator(moto.endpoint(), Optional.of(moto));
-        }
-
-        @Override
-        public void close() {
-            moto.ifPresent(MotoServer::close);
-        }
     }
 
     private static String bash(BashSession bash, String command, String where, List<String> failures) throws Exception {
