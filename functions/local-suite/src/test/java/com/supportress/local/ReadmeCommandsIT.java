@@ -31,16 +31,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Integration tier: every command of README.md's shell blocks, as a new user types them, against the local suite
  * stood up in this JVM on its own moto (what {@code ./mvnw -Plocal} runs in the reader's other terminal, on a free port
- * instead of 3000). Each block runs in one bash session, so a variable set by one command is there for the next;
- * {@code 127.0.0.1:3000} becomes the suite's port, {@code <emulator-port>} its emulator's, and any other
- * {@code <name>} the field of that name in the last JSON a command printed ({@code <uploadId>}, {@code <url>}).
+ * instead of 3000). The commands run in order in one bash session, as in one terminal, so a variable set by one
+ * ({@code TOKEN=...}) is there for the next; {@code 127.0.0.1:3000} becomes the suite's port, what the suite prints
+ * at start fills {@code <emulator-port>}, {@code <user-pool-id>} and {@code <app-client-id>}, and any other
+ * {@code <name>} is the field of that name in the last JSON a command printed ({@code <uploadId>}, {@code <url>}).
  * Bash runs in a scratch folder that links the repository's files. A command fails on a non-zero exit status or
  * when curl got a 5xx or no answer.
  *
  * <p>{@code ./mvnw -Plocal -Dinvoke=...} runs in-process through LocalSuite's invoke (the profile's main class and
- * classpath); the billing tool is one real Maven call. What cannot run here (an AWS account, the Stripe CLI, LocalStack,
- * the test command itself, minutes-long benchmarks) is skipped by an explicit rule with its reason, and a {@code ./mvnw}
- * command no rule knows fails. The treatment of every command is written to target/readme-commands.md.
+ * classpath); the billing tool is one real Maven call. What cannot run here (a block for an AWS account, the Stripe
+ * CLI, LocalStack, the test command itself, minutes-long benchmarks) is skipped by an explicit rule with its reason,
+ * and a {@code ./mvnw} command no rule knows fails. The treatment of every command is written to
+ * target/readme-commands.md.
  */
 class ReadmeCommandsIT {
 
@@ -50,9 +52,14 @@ class ReadmeCommandsIT {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern PLACEHOLDER = Pattern.compile("<([A-Za-z][A-Za-z0-9]*)>");
+    private static final Pattern PLACEHOLDER = Pattern.compile("<([A-Za-z][A-Za-z0-9-]*)>");
+    // The AWS CLI called for an account: a command line with an aws call and no --endpoint-url.
+    private static final Pattern AWS_ITSELF = Pattern.compile("(^|[\\s;(|{])aws\\s+[a-z]");
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration MAVEN_TIMEOUT = Duration.ofMinutes(10);
+
+    private static final Rule AWS_ACCOUNT = new Rule(Treatment.SKIP, words -> true,
+            "its block calls AWS itself (aws without --endpoint-url): needs an AWS account");
 
     /** The first rule that matches a command's words (variable assignments before the program left out) decides. */
     private static final List<Rule> RULES = List.of(
@@ -89,50 +96,53 @@ class ReadmeCommandsIT {
     private void runEveryCommand(Path work) throws Exception {
         List<String> failures = new ArrayList<>();
         List<String> report = new ArrayList<>(List.of("| README line | command | treatment |", "| --- | --- | --- |"));
-        Map<String, String> printed = new HashMap<>();
-        try (OwnEmulator emulator = OwnEmulator.start(); LocalSuite.Running suite = LocalSuite.start(emulator.endpoint(), freePort(), Map.of())) {
+        try (OwnEmulator emulator = OwnEmulator.start();
+             LocalSuite.Running suite = LocalSuite.start(emulator.endpoint(), freePort(), Map.of());
+             BashSession bash = new BashSession(work)) {
+            Map<String, String> printed = new HashMap<>(printedBySuite(suite, emulator));
             for (ShellBlocks.Block block : ShellBlocks.parse(Files.readAllLines(root.resolve("README.md")))) {
-                BashSession bash = null;
-                try {
-                    for (ShellBlocks.Command command : block.commands()) {
-                        String where = "README.md:" + command.line() + " (```bash block at line " + block.line() + ") `"
-                                + command.text().lines().findFirst().orElse("") + "`";
-                        Rule rule = RULES.stream().filter(r -> r.matches().test(program(command.words()))).findFirst().orElseThrow();
-                        report.add("| " + command.line() + " | `" + command.text().replace("\n", " ").replace("|", "\\|") + "` | "
-                                + rule.treatment() + ": " + rule.why() + " |");
-                        if (rule.treatment() == Treatment.SKIP) {
-                            continue;
-                        }
-                        if (rule.treatment() == Treatment.NO_RULE) {
-                            failures.add(where + ": " + rule.why());
-                            continue;
-                        }
-                        Optional<String> text = substitute(command.text(), suite, emulator, printed, where, failures);
-                        if (text.isEmpty()) {
-                            continue;
-                        }
-                        String output = switch (rule.treatment()) {
-                            case BASH -> {
-                                if (bash == null) {
-                                    bash = new BashSession(work);
-                                }
-                                yield bash(bash, text.get(), where, failures);
-                            }
-                            case INVOKE_IN_PROCESS -> invokeInProcess(new ShellBlocks.Command(command.line(), text.get()).words(), where, failures);
-                            case MAVEN -> maven(text.get(), where, failures);
-                            default -> throw new IllegalStateException(rule.treatment().name());
-                        };
-                        remember(output, printed);
+                // A block for the reader's own AWS account is skipped whole: its later lines use what its AWS calls return.
+                boolean needsAws = block.commands().stream().anyMatch(command -> AWS_ITSELF.matcher(command.text()).find()
+                        && !command.text().contains("--endpoint-url"));
+                for (ShellBlocks.Command command : block.commands()) {
+                    String where = "README.md:" + command.line() + " (```bash block at line " + block.line() + ") `"
+                            + command.text().lines().findFirst().orElse("") + "`";
+                    Rule rule = needsAws ? AWS_ACCOUNT : RULES.stream().filter(r -> r.matches().test(program(command.words()))).findFirst().orElseThrow();
+                    report.add("| " + command.line() + " | `" + command.text().replace("\n", " ").replace("|", "\\|") + "` | "
+                            + rule.treatment() + ": " + rule.why() + " |");
+                    if (rule.treatment() == Treatment.SKIP) {
+                        continue;
                     }
-                } finally {
-                    if (bash != null) {
-                        bash.close();
+                    if (rule.treatment() == Treatment.NO_RULE) {
+                        failures.add(where + ": " + rule.why());
+                        continue;
                     }
+                    Optional<String> text = substitute(command.text(), suite, printed, where, failures);
+                    if (text.isEmpty()) {
+                        continue;
+                    }
+                    String output = switch (rule.treatment()) {
+                        case BASH -> bash(bash, text.get(), where, failures);
+                        case INVOKE_IN_PROCESS -> invokeInProcess(new ShellBlocks.Command(command.line(), text.get()).words(), where, failures);
+                        case MAVEN -> maven(text.get(), where, failures);
+                        default -> throw new IllegalStateException(rule.treatment().name());
+                    };
+                    remember(output, printed);
                 }
             }
         }
         Files.writeString(root.resolve("functions/local-suite/target/readme-commands.md"), String.join("\n", report) + "\n");
         assertTrue(failures.isEmpty(), "README commands that do not work as written:\n" + String.join("\n\n", failures));
+    }
+
+    /** What the suite prints when it starts and README tells the reader to copy: {@code <emulator-port>}, the user pool. */
+    private static Map<String, String> printedBySuite(LocalSuite.Running suite, OwnEmulator emulator) {
+        Map<String, String> printed = new HashMap<>(Map.of("emulator-port", Integer.toString(emulator.endpoint().getPort())));
+        if (suite.stack().deploys("TenantUserPool")) {
+            printed.put("user-pool-id", suite.stack().refOf("TenantUserPool"));
+            printed.put("app-client-id", suite.stack().refOf("TenantUserPoolClient"));
+        }
+        return printed;
     }
 
     private static String bash(BashSession bash, String command, String where, List<String> failures) throws Exception {
@@ -196,18 +206,16 @@ class ReadmeCommandsIT {
         return printed;
     }
 
-    /** The command with the suite's ports and earlier output filled in; empty (and a failure) for an unknown placeholder. */
-    private static Optional<String> substitute(String command, LocalSuite.Running suite, OwnEmulator emulator, Map<String, String> printed,
+    /** The command with the suite's port and what it or earlier commands printed filled in; empty (and a failure) for an unknown placeholder. */
+    private static Optional<String> substitute(String command, LocalSuite.Running suite, Map<String, String> printed,
                                                String where, List<String> failures) {
-        String text = command.replace("127.0.0.1:3000", "127.0.0.1:" + suite.port())
-                .replace("localhost:3000", "localhost:" + suite.port())
-                .replace("<emulator-port>", Integer.toString(emulator.endpoint().getPort()));
+        String text = command.replace("127.0.0.1:3000", "127.0.0.1:" + suite.port()).replace("localhost:3000", "localhost:" + suite.port());
         Matcher placeholders = PLACEHOLDER.matcher(text);
         StringBuilder filled = new StringBuilder();
         while (placeholders.find()) {
             String value = printed.get(placeholders.group(1));
             if (value == null) {
-                failures.add(where + ": no earlier command printed a JSON field `" + placeholders.group(1) + "` for " + placeholders.group());
+                failures.add(where + ": neither the suite nor an earlier command printed a value for " + placeholders.group());
                 return Optional.empty();
             }
             placeholders.appendReplacement(filled, Matcher.quoteReplacement(value));

@@ -14,10 +14,10 @@ import java.util.Map;
 
 /**
  * The adapter every HTTP function shares: API Gateway event in, routed to the function's service,
- * client errors turned into their 4xx JSON body, server errors into a 503 (a dependency is slow or
- * unavailable, with Retry-After) or a 500, logged. Its AWS clients get the request path's call limits,
- * so an answer comes before API Gateway's 29 s. Lambda calls the no-argument constructor; tests and the
- * local suite pass their own context.
+ * client errors turned into their 4xx JSON body, server errors ({@link ServerError}) into a 503 with Retry-After
+ * (configuration missing, a dependency slow or unavailable) or a 500, and every answer given the same security
+ * headers ({@link SecurityHeaders}). Its AWS clients get the request path's call limits, so an answer comes
+ * before API Gateway's 29 s. Lambda calls the no-argument constructor; tests and the local suite pass their own context.
  */
 public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
@@ -60,7 +60,12 @@ public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HT
         return handle(ApiRequest.from(event)).toEvent();
     }
 
+    /** The function's answer to one request, with the security headers every answer carries. */
     public ApiResponse handle(ApiRequest request) {
+        return SecurityHeaders.apply(request, dispatch(request));
+    }
+
+    private ApiResponse dispatch(ApiRequest request) {
         try (LogContext ignored = LogContext.forRequest(request.requestId())) {
             try {
                 return routes.dispatch(request);
@@ -70,7 +75,11 @@ public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HT
                 return errorResponse(error.status(), new ErrorBody(error.message(), error.fields(), null), error.headers());
             } catch (RuntimeException e) {
                 ServerError error = ServerError.of(e);
-                LOG.error("request failed {} {}: {}", request.method(), request.path(), error.message(), e);
+                if (error instanceof ServerError.Internal) {
+                    LOG.error("request failed {} {}", request.method(), request.path(), e);
+                } else {
+                    LOG.warn("unavailable {} {}: {} ({})", request.method(), request.path(), error.message(), e.toString());
+                }
                 return errorResponse(error.status(), new ErrorBody(error.message(), null, request.requestId()), error.headers());
             }
         }

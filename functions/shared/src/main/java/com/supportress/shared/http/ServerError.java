@@ -3,12 +3,13 @@ package com.supportress.shared.http;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
  * The closed set of ways a request can fail on our side, the counterpart of {@link ClientError}, each mapped to one
- * status in the HTTP adapter: a dependency that is slow or unavailable is a 503 the client may retry after a while;
- * anything else is a 500, a bug.
+ * status in the HTTP adapter: missing configuration ({@link ServiceUnavailableException}) and a dependency that is
+ * slow or unavailable are 503s the client may retry after a while; anything else is a 500, a bug.
  */
 public sealed interface ServerError {
 
@@ -38,6 +39,17 @@ public sealed interface ServerError {
         }
     }
 
+    /** The function refuses to run open: a setting or credential is missing; the message names what, never a value. */
+    record Unconfigured(String message, Duration retryAfter) implements ServerError {
+        public int status() {
+            return 503;
+        }
+
+        public Map<String, String> headers() {
+            return Map.of("retry-after", Long.toString(retryAfter.toSeconds()));
+        }
+    }
+
     record Internal() implements ServerError {
         public int status() {
             return 500;
@@ -48,8 +60,11 @@ public sealed interface ServerError {
         }
     }
 
-    /** The error a failure amounts to: the first AWS SDK failure in its causes decides, else it is internal. */
+    /** The error a failure amounts to: missing configuration, else the first AWS SDK failure in its causes, else internal. */
     static ServerError of(Throwable failure) {
+        if (failure instanceof ServiceUnavailableException unconfigured) {
+            return new Unconfigured(unconfigured.getMessage(), unconfigured.retryAfter());
+        }
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof SdkClientException) {
                 // No answer from the service: a call or attempt timeout, a refused or dropped connection.

@@ -8,6 +8,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -22,6 +23,14 @@ class ServerErrorTest {
         assertEquals("5", timeout.headers().get("retry-after"));
         assertInstanceOf(ServerError.DependencyUnavailable.class,
                 ServerError.of(new IllegalStateException("wrapped", SdkClientException.create("connection refused"))));
+    }
+
+    @Test
+    void missingConfigurationIsA503SayingWhen() {
+        ServerError unconfigured = ServerError.of(new ServiceUnavailableException("Stripe webhooks are not configured", Duration.ofMinutes(5)));
+        assertEquals(503, unconfigured.status());
+        assertEquals("Stripe webhooks are not configured", unconfigured.message());
+        assertEquals("300", unconfigured.headers().get("retry-after"));
     }
 
     @Test
