@@ -54,9 +54,8 @@ class TemplateDeployReadinessTest {
     private static final Map<String, String> TOPIC_PUBLISHERS = Map.of("AWS::CloudWatch::Alarm", "cloudwatch.amazonaws.com",
             "AWS::Events::Rule", "events.amazonaws.com", "AWS::S3::Bucket", "s3.amazonaws.com");
     private static final Pattern PLACEHOLDER = Pattern.compile("(?i)replace|change|placeholder|example|dummy|todo|whsec_|sk_live|sk_test|rk_live|rk_test");
-    private static final Pattern CREDENTIAL_NAME = Pattern.compile("(?i)secret|password|token|key");
-    // An environment variable that holds a credential is named for it last (API_KEY, SIGNING_SECRET), unlike TOKEN_USE.
-    private static final Pattern CREDENTIAL_VARIABLE = Pattern.compile("(?i)(secrets?|password|token|key)$");
+    // TOKEN_USE names a claim value (id or access), not a credential.
+    private static final Pattern CREDENTIAL_NAME = Pattern.compile("(?i)secret|password|token(?!_use)|key");
 
     private final SamTemplate template = SamTemplate.load();
 
@@ -153,7 +152,7 @@ class TemplateDeployReadinessTest {
         });
         template.resourcesOfType("AWS::Serverless::Function").keySet().forEach(id ->
                 SamTemplate.mapAt(SamTemplate.mapAt(template.functionProperties(id), "Environment"), "Variables").forEach((name, value) -> {
-                    if (CREDENTIAL_VARIABLE.matcher(name).find() || PLACEHOLDER.matcher(String.valueOf(value)).find()
+                    if (CREDENTIAL_NAME.matcher(name).find() && !name.endsWith("_ARN") || PLACEHOLDER.matcher(String.valueOf(value)).find()
                             && String.valueOf(value).matches("(?i).*(whsec_|sk_|rk_).*")) {
                         offenders.add(id + " sets " + name + " in its environment: pass a secret's ARN instead");
                     }
