@@ -3,21 +3,20 @@ package com.supportress.fuzz;
 import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.supportress.emulator.HandlerTypes;
 import com.supportress.emulator.LocalFunction;
 import com.supportress.emulator.LocalLambdaContext;
+import com.supportress.emulator.RuntimeSerializers;
 import com.supportress.emulator.SamTemplate;
 import com.sun.net.httpserver.HttpServer;
 import net.jqwik.api.Example;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.reflect.Type;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,19 +64,19 @@ class EventHandlersFuzzIT {
                 if (!function.routes().isEmpty()) {
                     continue;
                 }
-                Class<?> type = HandlerTypes.inputType(classOf(function));
-                PojoSerializer<Object> serializer = serializer(type);
-                List<String> seeds = seedsFor(serializer);
+                Type type = HandlerTypes.inputType(classOf(function));
+                List<String> seeds = seedsFor(type);
                 assertTrue(!seeds.isEmpty(), function.logicalId() + " has no sample event in events/ to fuzz from");
                 Set<String> expected = new HashSet<>();
                 for (String seed : seeds) {
-                    expected.add(outcome(fuzz, function, serializer.fromJson(seed), cloudFormation, cloudFormationAnswers));
+                    expected.add(outcome(fuzz, function, RuntimeSerializers.read(seed.getBytes(StandardCharsets.UTF_8), type),
+                            cloudFormation, cloudFormationAnswers));
                 }
                 Iterator<byte[]> cases = Hostile.mutated(seeds).sampleStream().limit(runs).iterator();
                 while (cases.hasNext()) {
                     Object event;
                     try {
-                        event = serializer.fromJson(new ByteArrayInputStream(cases.next()));
+                        event = RuntimeSerializers.read(cases.next(), type);
                     } catch (RuntimeException e) {
                         // The runtime refuses it before any handler code runs: Lambda's boundary, not ours.
                         refusedByRuntime++;
@@ -123,7 +122,7 @@ class EventHandlersFuzzIT {
      * events/ whose top-level names survive a round trip through the serializer (an SQS event does not survive being
      * read as a schedule, and so on). New functions with samples are fuzzed without touching this class.
      */
-    private static List<String> seedsFor(PojoSerializer<Object> serializer) throws IOException {
+    private static List<String> seedsFor(Type type) throws IOException {
         List<String> seeds = new ArrayList<>();
         try (Stream<Path> files = Files.walk(SamTemplate.repositoryRoot().resolve("events"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
@@ -132,9 +131,8 @@ class EventHandlersFuzzIT {
                     continue;
                 }
                 try {
-                    ByteArrayOutputStream out = new ByteArrayOutputStream();
-                    serializer.toJson(serializer.fromJson(sample.toString()), out);
-                    JsonNode roundTrip = JSON.readTree(out.toByteArray());
+                    byte[] bytes = sample.toString().getBytes(StandardCharsets.UTF_8);
+                    JsonNode roundTrip = JSON.readTree(RuntimeSerializers.write(RuntimeSerializers.read(bytes, type), type));
                     Set<String> kept = new LinkedHashSet<>();
                     sample.fieldNames().forEachRemaining(name -> {
                         if (roundTrip.hasNonNull(name) || roundTrip.hasNonNull(Character.toUpperCase(name.charAt(0)) + name.substring(1))) {
@@ -150,11 +148,6 @@ class EventHandlersFuzzIT {
             }
         }
         return seeds;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static PojoSerializer<Object> serializer(Class<?> type) {
-        return (PojoSerializer<Object>) LambdaEventSerializers.serializerFor(type, EventHandlersFuzzIT.class.getClassLoader());
     }
 
     private static Class<?> classOf(LocalFunction function) {

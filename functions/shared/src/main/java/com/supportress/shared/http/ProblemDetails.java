@@ -40,14 +40,15 @@ public record ProblemDetails(String type, String title, int status, String detai
         return new ProblemDetails(TYPE_BASE + kind.slug(), kind.title(), error.status(), error.message(), error.fields(), requestId);
     }
 
-    /** The function cannot do the work yet (missing configuration); the message names what is missing, never a value. */
-    public static ProblemDetails unavailable(String detail, String requestId) {
-        return new ProblemDetails(TYPE_BASE + "service-unavailable", "Service unavailable", 503, detail, null, requestId);
-    }
-
-    /** A server fault: nothing about its cause goes to the client, only the id that finds it in the logs. */
-    public static ProblemDetails internalError(String requestId) {
-        return new ProblemDetails(TYPE_BASE + "internal-error", "Internal server error", 500,
-                "the request failed on our side; quote the requestId if you contact us", null, requestId);
+    /** The one mapping from a server error to its problem type and title; a 500 tells nothing but the request id. */
+    public static ProblemDetails of(ServerError error, String requestId) {
+        Kind kind = switch (error) {
+            case ServerError.DependencyUnavailable ignored -> new Kind("dependency-unavailable", "Service unavailable");
+            case ServerError.Unconfigured ignored -> new Kind("service-unavailable", "Service unavailable");
+            case ServerError.Internal ignored -> new Kind("internal-error", "Internal server error");
+        };
+        String detail = error instanceof ServerError.Internal
+                ? "the request failed on our side; quote the requestId if you contact us" : error.message();
+        return new ProblemDetails(TYPE_BASE + kind.slug(), kind.title(), error.status(), detail, null, requestId);
     }
 }
