@@ -3,13 +3,11 @@ package com.supportress.fuzz;
 import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.supportress.emulator.HandlerTypes;
 import com.supportress.emulator.LocalFunction;
 import com.supportress.emulator.LocalLambdaContext;
+import com.supportress.emulator.RegisteredSamples;
 import com.supportress.emulator.RuntimeSerializers;
-import com.supportress.emulator.SamTemplate;
 import com.sun.net.httpserver.HttpServer;
 import net.jqwik.api.Example;
 
@@ -18,22 +16,19 @@ import java.lang.reflect.Type;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Integration tier (emulator): mutated sample events for every function of template.yaml without HTTP routes (queue
+ * Integration tier (emulator): mutated registered sample events for every function of template.yaml without HTTP routes (queue
  * consumers, schedules, the custom resource, operator invocations), deserialized by the Lambda runtime's own
  * serializer into the handler's declared input type, then invoked. Promises: an SQS consumer never throws (bad
  * messages become batch failures); the custom resource always answers CloudFormation and never throws; any other
@@ -41,8 +36,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Cases per function: system property fuzz.eventRuns (pom).
  */
 class EventHandlersFuzzIT {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Example
     void noEventHandlerFailsInANewWayOnAMutatedEvent() throws IOException {
@@ -65,7 +58,7 @@ class EventHandlersFuzzIT {
                     continue;
                 }
                 Type type = HandlerTypes.inputType(classOf(function));
-                List<String> seeds = seedsFor(type);
+                List<String> seeds = seedsFor(function);
                 assertTrue(!seeds.isEmpty(), function.logicalId() + " has no sample event in events/ to fuzz from");
                 Set<String> expected = new HashSet<>();
                 for (String seed : seeds) {
@@ -117,35 +110,11 @@ class EventHandlersFuzzIT {
         }
     }
 
-    /**
-     * The sample events the runtime reads into this input type without losing their shape: every non-HTTP file in
-     * events/ whose top-level names survive a round trip through the serializer (an SQS event does not survive being
-     * read as a schedule, and so on). New functions with samples are fuzzed without touching this class.
-     */
-    private static List<String> seedsFor(Type type) throws IOException {
+    /** The function's registered samples (template.yaml Metadata.SampleEvents): new functions are fuzzed from theirs. */
+    private static List<String> seedsFor(LocalFunction function) throws IOException {
         List<String> seeds = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(SamTemplate.repositoryRoot().resolve("events"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
-                JsonNode sample = JSON.readTree(file.toFile());
-                if (!sample.isObject() || sample.has("routeKey") || sample.isEmpty()) {
-                    continue;
-                }
-                try {
-                    byte[] bytes = sample.toString().getBytes(StandardCharsets.UTF_8);
-                    JsonNode roundTrip = JSON.readTree(RuntimeSerializers.write(RuntimeSerializers.read(bytes, type), type));
-                    Set<String> kept = new LinkedHashSet<>();
-                    sample.fieldNames().forEachRemaining(name -> {
-                        if (roundTrip.hasNonNull(name) || roundTrip.hasNonNull(Character.toUpperCase(name.charAt(0)) + name.substring(1))) {
-                            kept.add(name);
-                        }
-                    });
-                    if (kept.size() == sample.size()) {
-                        seeds.add(sample.toString());
-                    }
-                } catch (RuntimeException e) {
-                    // Not an event of this type.
-                }
-            }
+        for (RegisteredSamples.Sample sample : RegisteredSamples.of(FuzzStack.get().stack.template(), function.logicalId())) {
+            seeds.add(Files.readString(sample.file()));
         }
         return seeds;
     }
