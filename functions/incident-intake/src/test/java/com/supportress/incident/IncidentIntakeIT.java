@@ -440,7 +440,7 @@ class IncidentIntakeIT {
         }
     }
 
-    /** DynamoDB hangs before anything is stored: 503 with Retry-After and a JSON body, well before API Gateway's 29 s. */
+    /** DynamoDB hangs before anything is stored: 503 with Retry-After and a problem detail, well before API Gateway's 29 s. */
     @Test
     void stalledTableAnswers503WithRetryAfterInTime() throws Exception {
         try (StalledEndpoint dynamoDb = new StalledEndpoint(); IncidentIntakeHandler stalled = handlerWith("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb)) {
@@ -450,8 +450,8 @@ class IncidentIntakeIT {
 
             assertEquals(503, response.getStatusCode(), response.getBody());
             assertEquals(String.valueOf(ServerError.RETRY_AFTER_SECONDS), response.getHeaders().get("retry-after"));
-            assertEquals("application/json", response.getHeaders().get("content-type"));
-            assertTrue(JSON.readTree(response.getBody()).isObject());
+            assertEquals("application/problem+json", response.getHeaders().get("content-type"));
+            assertEquals(503, JSON.readTree(response.getBody()).get("status").asInt());
             assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "answered after " + took);
         }
         assertEquals(0, reportCount());
