@@ -3,6 +3,7 @@ package com.supportress.backup;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.supportress.emulator.EmulatedStack;
 import com.supportress.shared.config.FunctionEnvironment;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Integration tier: the operator's command line against the emulator, with the restore function's environment. */
+@Tag("emulator")
 class BackupCliIT {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -4,6 +4,7 @@ import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.SentMail;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Integration tier: the local suite's HTTP server in front of the real handlers, against the emulator. */
+@Tag("emulator")
 class LocalHttpServerIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();

@@ -3,6 +3,7 @@ package com.supportress.local;
 import com.supportress.emulator.EmulatedStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
@@ -28,6 +29,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * served by the local suite, uploading straight to the emulator's S3 and polling until the ingest function
  * (run by the suite's queue poller) reports the replica. Skipped, with a message, where Chromium is not installed.
  */
+@Tag("emulator")
+@Tag("chromium")
 class UploadPageIT {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
