@@ -1,5 +1,6 @@
 package com.supportress.emulator;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Integration tier: template.yaml stood up on the emulator (moto unless AWS_ENDPOINT_URL is set). */
+@Tag("emulator")
 class EmulatedStackIT {
 
     @Test
@@ -33,7 +35,7 @@ class EmulatedStackIT {
     void secondRegionBucketsExistInTheSecondRegion() {
         EmulatedStack stack = EmulatedStack.create(Map.of());
         String replica = stack.getAttribute("SecondaryRegionBuckets", "UploadReplicaBucket");
-        assertEquals((stack.stackName() + "-" + Emulator.ACCOUNT_ID + "-uploadreplicabucket"), replica);
+        assertEquals((stack.stackName() + "-" + Emulator.accountId() + "-uploadreplicabucket"), replica);
         var location = stack.s3(stack.secondaryRegion()).getBucketLocation(r -> r.bucket(replica)).locationConstraintAsString();
         assertEquals(stack.secondaryRegion().id(), location);
     }
