@@ -3,6 +3,9 @@ package com.supportress.local;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.supportress.emulator.EmulatedSecrets;
 import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.LocalFunction;
 import com.supportress.emulator.ParameterOverrides;
@@ -10,6 +13,8 @@ import com.supportress.emulator.HandlerTypes;
 import com.supportress.emulator.LocalLambdaContext;
 import com.supportress.emulator.SampleEvents;
 import com.supportress.emulator.SamTemplate;
+
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +34,10 @@ public final class LocalSuite {
 
     /** One stack name for the server and for invoke, so both see the same tables on a shared emulator. */
     static final String STACK_NAME = "supportress-local";
+    /** Where the suite leaves its `sam local invoke --env-vars` file (beside SAM's own build output). */
+    static final String ENV_VARS_FILE = ".aws-sam/local-env-vars.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private LocalSuite() {
     }
@@ -48,6 +57,11 @@ public final class LocalSuite {
 
     private static void serve(int port, Map<String, String> parameters) throws Exception {
         EmulatedStack stack = EmulatedStack.create(STACK_NAME, withLocalOrigin(parameters, port));
+        String stripeSecrets = System.getenv().getOrDefault("STRIPE_WEBHOOK_SECRETS", "");
+        if (!stripeSecrets.isBlank()) {
+            useStripeSigningSecrets(stack, stripeSecrets);
+        }
+        Path envVars = SamLocalEnvVars.write(stack, SamTemplate.repositoryRoot().resolve(ENV_VARS_FILE));
         LocalFunctions functions = new LocalFunctions(stack);
         LocalHttpServer server = new LocalHttpServer(stack, functions, port);
         QueuePollers pollers = QueuePollers.start(stack, functions);
@@ -71,6 +85,11 @@ public final class LocalSuite {
             for (LocalFunction.Route route : function.routes()) {
                 System.out.printf("  %-7s %-32s -> %s%n", route.method(), route.path(), function.logicalId());
             }
+        }
+        System.out.println("  sam local invoke <Function> --env-vars " + SamTemplate.repositoryRoot().relativize(envVars)
+                + " --region " + EmulatedStack.REGION.id() + "   (Docker; the functions reach this emulator)");
+        if (!stripeSecrets.isBlank()) {
+            System.out.println("  Stripe:   signing secret(s) from STRIPE_WEBHOOK_SECRETS; stripe listen --forward-to localhost:" + server.port() + "/webhooks/stripe");
         }
         System.out.println("Ctrl-C stops the server and the emulator it started.");
         stopped.await();
@@ -97,6 +116,24 @@ public final class LocalSuite {
             Object event = SampleEvents.load(eventFile, HandlerTypes.inputType(handler.getClass()));
             Object result = handler.handleRequest(event, LocalLambdaContext.forFunction(logicalId));
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+        }
+    }
+
+    /**
+     * `stripe listen` signs with a secret of its own (`stripe listen --print-secret`); STRIPE_WEBHOOK_SECRETS
+     * (comma-separated, as the function reads it without Secrets Manager) puts it into the suite's BillingSecrets.
+     */
+    static void useStripeSigningSecrets(EmulatedStack stack, String secrets) throws Exception {
+        String secretId = stack.physicalName("BillingSecrets");
+        try (SecretsManagerClient client = EmulatedSecrets.client(stack)) {
+            ObjectNode value = (ObjectNode) JSON.readTree(client.getSecretValue(r -> r.secretId(secretId)).secretString());
+            ArrayNode signing = value.putArray("stripeSigningSecrets");
+            for (String secret : secrets.split(",")) {
+                if (!secret.isBlank()) {
+                    signing.add(secret.strip());
+                }
+            }
+            client.putSecretValue(r -> r.secretId(secretId).secretString(value.toString()));
         }
     }
 }

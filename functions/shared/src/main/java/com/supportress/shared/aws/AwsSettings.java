@@ -17,14 +17,17 @@ import java.util.Optional;
 
 /**
  * Region, credentials and endpoint for every AWS client, read from the standard variables:
- * {@code AWS_REGION}, {@code AWS_ENDPOINT_URL} (an emulator such as moto or LocalStack when set) and
+ * {@code AWS_REGION}, {@code AWS_ENDPOINT_URL} or {@code -Daws.endpointUrl} (an emulator such as moto or LocalStack when set) and
  * {@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}/{@code AWS_SESSION_TOKEN}.
  */
 public record AwsSettings(Region region, Optional<URI> endpoint, AwsCredentialsProvider credentials) {
 
     public static AwsSettings from(FunctionEnvironment environment) {
         Region region = Region.of(environment.get("AWS_REGION", environment.get("AWS_DEFAULT_REGION", "us-east-1")));
-        Optional<URI> endpoint = environment.find("AWS_ENDPOINT_URL").map(URI::create);
+        // The SDK's system property for the same setting: how `sam local invoke` reaches an emulator (SamLocalEnvVars).
+        Optional<URI> endpoint = environment.find("AWS_ENDPOINT_URL")
+                .or(() -> Optional.ofNullable(System.getProperty("aws.endpointUrl")).filter(url -> !url.isBlank()))
+                .map(URI::create);
         return new AwsSettings(region, endpoint, credentials(environment));
     }
 
