@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -145,6 +146,9 @@ class SamBuildIT {
         // SAM passes its own environment on; these two are the outer Maven's launcher talking to itself.
         make.environment().remove("MAVEN_PROJECTBASEDIR");
         make.environment().remove("MAVEN_CMD_LINE_ARGS");
+        // SAM runs in the user's shell, whose Maven runs on the JVM this build's Maven runs on (Failsafe set JAVA_HOME
+        // to the toolchain JDK for this test JVM). The jar manifests name that JVM, so it must be the same one.
+        Optional.ofNullable(System.getProperty("maven.java.home")).ifPresent(home -> make.environment().put("JAVA_HOME", home));
         make.environment().put("ARTIFACTS_DIR", artifacts.toString());
         Process process = make.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

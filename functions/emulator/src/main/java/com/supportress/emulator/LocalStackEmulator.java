@@ -1,7 +1,7 @@
 package com.supportress.emulator;
 
 import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.localstack.LocalStackContainer;
+import org.testcontainers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
 
 import java.net.URI;
@@ -11,7 +11,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * LocalStack in Docker through Testcontainers, the emulator of {@code ./mvnw verify -Plocalstack}. Without Docker the
- * test asking for the endpoint is skipped with the reason, so the profile skips rather than fails where Docker is absent.
+ * profile skips rather than fails: {@link LocalStackCondition} skips every test tagged {@code emulator} before its set-up
+ * runs, and any other test asking for the endpoint is aborted here, both with the reason.
  * The default image is the last LocalStack Community release (Apache 2.0) that starts without an account; newer
  * images need {@code LOCALSTACK_AUTH_TOKEN}, which is passed on when set ({@code -Dlocalstack.image=...} picks one).
  * Testcontainers' reaper removes the container when this JVM ends.
@@ -19,6 +20,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 final class LocalStackEmulator {
 
     static final String IMAGE = "localstack/localstack:4.14.0";
+    static final String NO_DOCKER = "-Plocalstack runs the integration tests on LocalStack in Docker, and no Docker is reachable"
+            + " here: skipped (without -Plocalstack they run on moto, which needs no Docker)";
 
     private LocalStackEmulator() {
     }
@@ -27,10 +30,12 @@ final class LocalStackEmulator {
         return "localstack".equals(System.getProperty("supportress.emulator"));
     }
 
+    static boolean dockerAvailable() {
+        return DockerClientFactory.instance().isDockerAvailable();
+    }
+
     static URI start() {
-        assumeTrue(DockerClientFactory.instance().isDockerAvailable(),
-                "-Plocalstack runs the integration tests on LocalStack in Docker, and no Docker is reachable here: skipped"
-                        + " (without -Plocalstack they run on moto, which needs no Docker)");
+        assumeTrue(dockerAvailable(), NO_DOCKER);
         LocalStackContainer container = new LocalStackContainer(
                 DockerImageName.parse(System.getProperty("localstack.image", IMAGE)).asCompatibleSubstituteFor("localstack/localstack"));
         Optional.ofNullable(System.getenv("LOCALSTACK_AUTH_TOKEN")).filter(token -> !token.isBlank())
