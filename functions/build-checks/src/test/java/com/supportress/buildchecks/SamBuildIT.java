@@ -121,8 +121,9 @@ class SamBuildIT {
             Path zip = ROOT.relativize(zipOf(ROOT, function));
             assertTrue(Files.isRegularFile(ROOT.resolve(zip)), zip + " is missing: run ./mvnw verify from the top, which packages every function first");
             if (checked.putIfAbsent(zip, digest(ROOT.resolve(zip))) == null) {
-                // Entry by entry first, so a failure names the jar that differs (a stale one: ./mvnw clean verify).
-                assertSame(zipDigests(ROOT.resolve(zip)), zipDigests(checkout.resolve(zip)), zip + " of this build and of a clean one");
+                // Entry by entry first, so a failure names the jar that differs.
+                assertSame(zipDigests(ROOT.resolve(zip)), zipDigests(checkout.resolve(zip)), zip + " of this build and of a clean one"
+                        + " (target/ may hold files an earlier build left, such as a deleted resource: ./mvnw clean verify)");
                 assertEquals(checked.get(zip), digest(checkout.resolve(zip)), zip + ": same entries, yet the zips differ (entry order, times or modes)");
             }
         }
