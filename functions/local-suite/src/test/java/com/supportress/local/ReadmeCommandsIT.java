@@ -70,14 +70,16 @@ class ReadmeCommandsIT {
             new Rule(Treatment.SKIP, mvnw(args -> args.contains("verify")), "the test command: this check runs inside it"),
             new Rule(Treatment.MAVEN, mvnw(args -> args.contains("-Pbilling-tool")), "one real Maven call, from the repository root"),
             new Rule(Treatment.SKIP, mvnw(args -> args.contains("-Pupload-benchmarks")), "a benchmark of minutes, run on demand (README, Benchmarks)"),
-            new Rule(Treatment.SKIP, mvnw(args -> args.equals(List.of("-DskipTests", "package"))),
-                    "builds the deployment zips, which the build running this check has just built"),
+            new Rule(Treatment.SKIP, mvnw(args -> args.size() >= 2 && args.subList(0, 2).equals(List.of("-DskipTests", "package"))),
+                    "builds the deployment zips, which the build running this check has just built (and deploys them)"),
             new Rule(Treatment.NO_RULE, mvnw(args -> true), "no rule for this ./mvnw command: run it in-process, for real, or skip it with a reason here"),
             new Rule(Treatment.SKIP, program("sam"), "needs the SAM CLI and an AWS account"),
             new Rule(Treatment.SKIP, program("stripe"), "needs the Stripe CLI and a Stripe account"),
             new Rule(Treatment.SKIP, program("localstack"), "LocalStack is not installed here; moto stands in for it"),
-            new Rule(Treatment.SKIP, words -> words.size() > 1 && words.get(0).equals("pip") && words.get(1).equals("install"),
+            new Rule(Treatment.SKIP, words -> words.size() > 1 && words.get(0).matches("(.*/)?pip3?") && words.get(1).equals("install"),
                     "installs the Python tools, which this machine has (.ci/run installs what a fresh one lacks)"),
+            new Rule(Treatment.SKIP, words -> words.stream().anyMatch(word -> word.contains(".venvs/supportress")),
+                    "sets up a virtualenv for a machine whose pip refuses the system Python; this machine's Python has the tools"),
             new Rule(Treatment.BASH, words -> true, "in bash"));
 
     private final Path root = SamTemplate.repositoryRoot();

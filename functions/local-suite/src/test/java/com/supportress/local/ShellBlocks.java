@@ -18,14 +18,23 @@ final class ShellBlocks {
 
     record Command(int line, String text) {
 
-        /** The words as bash would pass them: split on blanks outside quotes, quotes removed. */
+        /**
+         * The words as bash would pass them: split on blanks outside quotes and outside a command substitution
+         * ({@code $(...)} stays one word, unexpanded), quotes removed.
+         */
         List<String> words() {
             List<String> words = new ArrayList<>();
             StringBuilder word = null;
             char quote = 0;
+            int substitutions = 0;
             for (int i = 0; i < text.length(); i++) {
                 char c = text.charAt(i);
-                if (quote == 0 && Character.isWhitespace(c)) {
+                if (quote != '\'' && c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '(') {
+                    substitutions++;
+                } else if (quote != '\'' && c == ')' && substitutions > 0) {
+                    substitutions--;
+                }
+                if (quote == 0 && substitutions == 0 && Character.isWhitespace(c)) {
                     if (word != null) {
                         words.add(word.toString());
                         word = null;

@@ -53,5 +53,7 @@ class ShellBlocksTest {
         assertEquals(List.of("AWS_ENDPOINT_URL=http://127.0.0.1:5000", "./mvnw", "-q", "-Plocal", "-Dinvoke=BackupFunction events/backup/daily.json"),
                 new ShellBlocks.Command(1, "AWS_ENDPOINT_URL=http://127.0.0.1:5000 ./mvnw -q -Plocal -Dinvoke=\"BackupFunction events/backup/daily.json\"").words());
         assertEquals(List.of("a b", "c\"d", "e"), new ShellBlocks.Command(1, "'a b' \"c\\\"d\"  e").words());
+        assertEquals(List.of("S=$(stripe listen --print-secret)", "./mvnw", "-Plocal"),
+                new ShellBlocks.Command(1, "S=$(stripe listen --print-secret) ./mvnw -Plocal").words());
     }
 }
