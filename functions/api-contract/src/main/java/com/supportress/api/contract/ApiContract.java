@@ -231,7 +231,7 @@ public final class ApiContract {
                 continue;
             }
             validate(parameter.at("schema"), literal(value.get(), parameter.at("schema")))
-                    .forEach(error -> problems.add(where + " parameter " + name + ": " + error));
+                    .forEach(error -> problems.add(where + " parameter " + name + error));
         }
         securityProblem(operation, request.headers()).ifPresent(problems::add);
         problems.addAll(bodyProblems(operation, request));
@@ -272,7 +272,7 @@ public final class ApiContract {
                 return;
             }
             validate(definition.at("schema"), literal(value, definition.at("schema")))
-                    .forEach(error -> problems.add("header " + header.getKey() + ": " + error));
+                    .forEach(error -> problems.add("header " + header.getKey() + error));
         });
         Located content = answer.at("content");
         String body = response.body() == null ? "" : response.body();
@@ -331,7 +331,7 @@ public final class ApiContract {
         } else {
             instance = jsonString(body);
         }
-        return validate(schema, instance).stream().map(error -> "body " + error).toList();
+        return validate(schema, instance).stream().map(error -> "body" + error).toList();
     }
 
     /** Present credentials for one of the operation's security requirements (each scheme of it); none for a public route. */
@@ -433,6 +433,7 @@ public final class ApiContract {
         }
     }
 
+    /** Each error as its place in the instance (a JSON pointer, empty for the whole) and what is wrong there. */
     private List<String> validate(Located schema, String json) {
         Schema compiled = schemas.computeIfAbsent(schema.pointer(), pointer -> {
             Schema loaded = registry.getSchema(SchemaLocation.of(DOCUMENT_IRI + "#" + pointer));
