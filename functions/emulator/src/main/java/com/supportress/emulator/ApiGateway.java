@@ -3,9 +3,11 @@ package com.supportress.emulator;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.supportress.api.contract.ContractCheck;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,8 +34,9 @@ public final class ApiGateway {
         for (LocalFunction function : LocalFunction.all(stack.template())) {
             function.routes().forEach(route -> targets.add(new Target(function, route)));
         }
-        // Literal routes before parameterised ones, as API Gateway prefers the most specific match.
-        targets.sort((a, b) -> Boolean.compare(a.route().path().contains("{"), b.route().path().contains("{")));
+        // As API Gateway prefers the most specific match: literal routes before parameterised ones, a method before ANY.
+        targets.sort(Comparator.comparing((Target target) -> target.route().path().contains("{"))
+                .thenComparing(target -> target.route().method().equals("ANY")));
         stack.template().resourcesOfType("AWS::Serverless::HttpApi").keySet().forEach(api -> {
             Map<String, Object> auth = SamTemplate.mapAt(stack.template().properties(api), "Auth");
             SamTemplate.mapAt(auth, "Authorizers").forEach((name, definition) -> {
@@ -84,7 +87,10 @@ public final class ApiGateway {
                     .forEach((name, value) -> headers.put(name.toLowerCase(Locale.ROOT), value));
             switch (authorizer.get().authorize(headers)) {
                 case JwtAuthorizer.Denied denied -> {
-                    return unauthorized();
+                    APIGatewayV2HTTPResponse refused = unauthorized();
+                    // The gateway's own answer is held to the contract too; the function's answers are held by the adapter.
+                    ContractCheck.require(method, event.getRawPath(), refused.getStatusCode(), refused.getHeaders(), refused.getBody());
+                    return refused;
                 }
                 case JwtAuthorizer.Allowed allowed -> HttpEvents.withJwt(event, allowed.claims(), allowed.scopes());
             }

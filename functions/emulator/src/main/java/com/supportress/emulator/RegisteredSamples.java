@@ -17,12 +17,14 @@ import java.util.stream.Stream;
 /**
  * The sample events template.yaml registers for each function under {@code Metadata.SampleEvents}: a path below the
  * repository (the function must take it), or {@code {Event: path, Refused: why}} for a request the function must
- * refuse. {@code Metadata.WebhookPayloads} claims provider payloads that are request bodies rather than Lambda events.
+ * refuse. A refused HTTP request breaks the API's contract (openapi.yaml), unless {@code ValidRequest} says why a
+ * request the contract describes is refused all the same (a token's claims, a method the route turns away).
+ * {@code Metadata.WebhookPayloads} claims provider payloads that are request bodies rather than Lambda events.
  */
 public final class RegisteredSamples {
 
-    /** One registered sample: its file, and why the function refuses it when it must. */
-    public record Sample(String functionLogicalId, Path file, Optional<String> refusal) {
+    /** One registered sample: its file, why the function refuses it when it must, and why that is beyond the contract. */
+    public record Sample(String functionLogicalId, Path file, Optional<String> refusal, Optional<String> validRequest) {
     }
 
     private RegisteredSamples() {
@@ -35,27 +37,34 @@ public final class RegisteredSamples {
         for (Object entry : (List<Object>) metadata(template, functionLogicalId).getOrDefault("SampleEvents", List.of())) {
             if (entry instanceof Map<?, ?> refused) {
                 samples.add(new Sample(functionLogicalId, root.resolve(String.valueOf(refused.get("Event"))),
-                        Optional.of(String.valueOf(refused.get("Refused")))));
+                        Optional.of(String.valueOf(refused.get("Refused"))), Optional.ofNullable((String) refused.get("ValidRequest"))));
             } else {
-                samples.add(new Sample(functionLogicalId, root.resolve(String.valueOf(entry)), Optional.empty()));
+                samples.add(new Sample(functionLogicalId, root.resolve(String.valueOf(entry)), Optional.empty(), Optional.empty()));
             }
         }
         return samples;
     }
 
     /** Every file below events/ that some function's SampleEvents or WebhookPayloads names (globs allowed). */
-    @SuppressWarnings("unchecked")
     public static Set<Path> claimedFiles(SamTemplate template) {
-        Path root = SamTemplate.repositoryRoot();
         Set<Path> claimed = new TreeSet<>();
         for (String function : template.resourcesOfType("AWS::Serverless::Function").keySet()) {
             of(template, function).forEach(sample -> claimed.add(sample.file()));
-            for (Object pattern : (List<Object>) metadata(template, function).getOrDefault("WebhookPayloads", List.of())) {
-                PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-                eventFiles().filter(file -> matcher.matches(root.relativize(file))).forEach(claimed::add);
-            }
+            claimed.addAll(webhookPayloads(template, function));
         }
         return claimed;
+    }
+
+    /** The files a function's WebhookPayloads names (globs allowed): request bodies as the providers send them. */
+    @SuppressWarnings("unchecked")
+    public static Set<Path> webhookPayloads(SamTemplate template, String functionLogicalId) {
+        Path root = SamTemplate.repositoryRoot();
+        Set<Path> payloads = new TreeSet<>();
+        for (Object pattern : (List<Object>) metadata(template, functionLogicalId).getOrDefault("WebhookPayloads", List.of())) {
+            PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+            eventFiles().filter(file -> matcher.matches(root.relativize(file))).forEach(payloads::add);
+        }
+        return payloads;
     }
 
     /** Every JSON file below the repository's events/ folder. */

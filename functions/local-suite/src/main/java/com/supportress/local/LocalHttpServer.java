@@ -57,7 +57,15 @@ final class LocalHttpServer implements AutoCloseable {
 
     private void serve(HttpExchange exchange) throws IOException {
         try (exchange) {
-            ApiResponse response = respond(exchange);
+            ApiResponse response;
+            try {
+                response = respond(exchange);
+            } catch (RuntimeException | AssertionError failure) {
+                // A function that throws (or gives an answer the API's contract does not allow, ContractViolation) gets
+                // API Gateway's answer to a failed invocation; the cause goes to the suite's console.
+                failure.printStackTrace();
+                response = ApiResponse.json(500, "{\"message\":\"Internal Server Error\"}");
+            }
             Map<String, String> headers = new LinkedHashMap<>(response.headers());
             headers.putAll(cors.responseHeaders(exchange.getRequestHeaders().getFirst("Origin")));
             headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));

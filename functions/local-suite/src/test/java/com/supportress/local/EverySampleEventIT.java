@@ -1,5 +1,6 @@
 package com.supportress.local;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -80,8 +81,13 @@ class EverySampleEventIT {
             return Optional.of(name + "the function could not start or the runtime could not read the event into its input type: " + e);
         }
         if (sample.refusal().isPresent()) {
-            return outcome.error().isPresent() ? Optional.empty()
-                    : Optional.of(name + "was accepted, but must be refused (" + sample.refusal().get() + ")");
+            // An HTTP function refuses with a 4xx answer; any other refuses with an error Lambda reports.
+            boolean refused = outcome.event() instanceof APIGatewayV2HTTPEvent
+                    ? outcome.result() instanceof APIGatewayV2HTTPResponse response && response.getStatusCode() / 100 == 4
+                    : outcome.error().isPresent();
+            return refused ? Optional.empty()
+                    : Optional.of(name + "was not refused as it must be (" + sample.refusal().get() + "): "
+                            + outcome.error().map(error -> outcome.errorJson()).orElseGet(outcome::resultJson));
         }
         if (outcome.error().isPresent()) {
             return Optional.of(name + "failed: " + outcome.errorJson());

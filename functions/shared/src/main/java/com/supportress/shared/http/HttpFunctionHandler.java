@@ -10,6 +10,7 @@ import io.micronaut.context.ApplicationContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,12 +28,14 @@ public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HT
     private final Routes routes;
     private final JsonCodec json;
     private final SnapStartPriming priming;
+    private final List<ResponseObserver> observers;
 
     protected HttpFunctionHandler() {
         limitAwsCalls(AwsCallLimits.REQUEST_PATH);
         this.routes = routes(getApplicationContext());
         this.json = getApplicationContext().getBean(JsonCodec.class);
         this.priming = SnapStartPriming.register(() -> prime(getApplicationContext()));
+        this.observers = observers(getApplicationContext());
     }
 
     protected HttpFunctionHandler(ApplicationContext context) {
@@ -41,6 +44,12 @@ public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HT
         this.routes = routes(context);
         this.json = context.getBean(JsonCodec.class);
         this.priming = SnapStartPriming.register(() -> prime(context));
+        this.observers = observers(context);
+    }
+
+    /** None in Lambda; in tests, the contract check (see {@link ResponseObserver}). */
+    private static List<ResponseObserver> observers(ApplicationContext context) {
+        return List.copyOf(context.getBeansOfType(ResponseObserver.class));
     }
 
     /**
@@ -63,7 +72,9 @@ public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HT
 
     /** The function's answer to one request, with the security headers every answer carries. */
     public ApiResponse handle(ApiRequest request) {
-        return SecurityHeaders.apply(request, dispatch(request));
+        ApiResponse response = SecurityHeaders.apply(request, dispatch(request));
+        observers.forEach(observer -> observer.observe(request, response));
+        return response;
     }
 
     private ApiResponse dispatch(ApiRequest request) {
