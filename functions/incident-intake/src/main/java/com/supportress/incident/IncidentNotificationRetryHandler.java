@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.supportress.shared.config.FunctionHandler;
 import io.micronaut.context.ApplicationContext;
 
+import java.time.Instant;
+
 /**
  * Lambda entry point for the schedule that re-sends incident mails SES did not take the first time. A round
  * that leaves mail owed fails the invocation, so the Errors alarm tells operations that SES keeps refusing.
@@ -24,5 +26,14 @@ public class IncidentNotificationRetryHandler extends FunctionHandler<ScheduledE
             throw new IllegalStateException(result.stillPending() + " of " + result.attempted() + " incident reports still await mail");
         }
         return result;
+    }
+
+    /** The round's reads, finding nothing: the pending index before the epoch, and a report that never exists. */
+    @Override
+    protected void prime(ApplicationContext context) {
+        IncidentStore store = context.getBean(IncidentStore.class);
+        store.pendingReceivedBefore(Instant.EPOCH);
+        store.find("snapstart-priming");
+        context.getBean(IncidentService.class);
     }
 }

@@ -3,7 +3,6 @@ package com.supportress.shared.http;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.supportress.shared.config.FunctionHandler;
-import com.supportress.shared.config.SnapStartPriming;
 import com.supportress.shared.log.LogContext;
 import io.micronaut.context.ApplicationContext;
 import org.slf4j.Logger;
@@ -21,29 +20,16 @@ public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HT
 
     private final Routes routes;
     private final JsonCodec json;
-    private final SnapStartPriming priming;
 
     protected HttpFunctionHandler() {
         this.routes = routes(getApplicationContext());
         this.json = getApplicationContext().getBean(JsonCodec.class);
-        this.priming = SnapStartPriming.register(() -> prime(getApplicationContext()));
     }
 
     protected HttpFunctionHandler(ApplicationContext context) {
         super(context);
         this.routes = routes(context);
         this.json = context.getBean(JsonCodec.class);
-        this.priming = SnapStartPriming.register(() -> prime(context));
-    }
-
-    /**
-     * Exercises the hot path before the SnapStart snapshot: requests that change nothing (a read, a
-     * rejected body) and the function's AWS clients. Must not write anything.
-     */
-    protected abstract void prime(ApplicationContext context);
-
-    public SnapStartPriming priming() {
-        return priming;
     }
 
     /** The routes of this function, built once at start from its beans; called from the constructor. */
