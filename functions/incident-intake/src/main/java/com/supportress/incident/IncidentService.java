@@ -5,6 +5,7 @@ import com.supportress.shared.http.ClientErrorException;
 import com.supportress.shared.http.JsonCodec;
 import com.supportress.shared.ids.UnguessableIds;
 import com.supportress.shared.log.LogContext;
+import com.supportress.shared.metrics.EmbeddedMetrics;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -28,6 +29,10 @@ public class IncidentService {
     private static final Logger LOG = LoggerFactory.getLogger(IncidentService.class);
     // The retry schedule leaves fresh reports alone, so it never races the request still mailing them.
     static final Duration RETRY_GRACE = Duration.ofMinutes(2);
+    // Business metrics (EMF, namespace METRICS_NAMESPACE): reports stored, and reports whose mails are all out, by the
+    // path that finished them (the request itself, or the retry schedule).
+    static final String RECEIVED_METRIC = "IncidentsReceived";
+    static final String MAILED_METRIC = "IncidentsMailed";
 
     /** The 201 body. */
     @Serdeable
@@ -49,15 +54,17 @@ public class IncidentService {
     private final IncidentIntakeConfig config;
     private final JsonCodec json;
     private final Clock clock;
+    private final EmbeddedMetrics metrics;
 
     public IncidentService(IncidentStore store, SourceRateLimiter rateLimiter, IncidentMailer mailer,
-                           IncidentIntakeConfig config, JsonCodec json, Clock clock) {
+                           IncidentIntakeConfig config, JsonCodec json, Clock clock, EmbeddedMetrics metrics) {
         this.store = store;
         this.rateLimiter = rateLimiter;
         this.mailer = mailer;
         this.config = config;
         this.json = json;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     public Outcome file(IncidentSubmission submission, byte[] requestBody, String sourceIp, Optional<String> idempotencyKey) {
@@ -86,7 +93,10 @@ public class IncidentService {
         }
         LogContext.put("incidentId", report.id());
         LOG.info("incident stored category={}", report.category());
-        deliverNotifications(report, IncidentStore.NotificationState.NOTHING_SENT);
+        metrics.entry().count(RECEIVED_METRIC).property("incidentId", report.id()).property("category", report.category()).emit();
+        if (deliverNotifications(report, IncidentStore.NotificationState.NOTHING_SENT)) {
+            mailed(report.id(), "request");
+        }
         return new Outcome(201, body, false);
     }
 
@@ -125,11 +135,16 @@ public class IncidentService {
             attempted++;
             Optional<IncidentStore.StoredReport> stored = store.find(id);
             if (stored.isPresent() && deliverNotifications(stored.get().report(), stored.get().notifications())) {
+                mailed(id, "retry");
                 completed++;
             }
         }
         LOG.info("notification retry attempted={} completed={}", attempted, completed);
         return new RetryResult(attempted, completed, attempted - completed);
+    }
+
+    private void mailed(String incidentId, String path) {
+        metrics.entry().dimension("Path", path).count(MAILED_METRIC).property("incidentId", incidentId).emit();
     }
 
     /** "inc_" and 32 base32 characters: 160 random bits. */

@@ -11,6 +11,7 @@ import com.supportress.emulator.Emulator;
 import com.supportress.emulator.EmulatorSemantics;
 import com.supportress.emulator.HttpEvents;
 import com.supportress.emulator.MutableClock;
+import com.supportress.emulator.RecordedMetrics;
 import com.supportress.emulator.SampleEvents;
 import com.supportress.emulator.SentMail;
 import org.junit.jupiter.api.AfterEach;
@@ -48,6 +49,7 @@ class IncidentIntakeIT {
     private EmulatedStack stack;
     private MutableClock clock;
     private IncidentIntakeHandler handler;
+    private RecordedMetrics metrics;
     private String securityTeam;
 
     @BeforeEach
@@ -59,7 +61,8 @@ class IncidentIntakeIT {
                 "SenderEmail", "no-reply-" + suffix + "@supportress.example",
                 "ReportsPerSourcePerHour", Integer.toString(LIMIT)));
         clock = new MutableClock(Instant.now());
-        handler = new IncidentIntakeHandler(stack.start("IncidentIntakeFunction", clock));
+        metrics = new RecordedMetrics(stack, "IncidentIntakeFunction", clock);
+        handler = new IncidentIntakeHandler(stack.start("IncidentIntakeFunction", clock, metrics.metrics()));
     }
 
     @AfterEach
@@ -343,6 +346,38 @@ class IncidentIntakeIT {
         assertEquals("sent", storedReport(id).get("notificationStatus").s());
         assertEquals(1, SentMail.to(securityTeam).size());
         assertEquals(1, SentMail.to(reporter).size());
+    }
+
+    @Test
+    void storedReportsAndFinishedMailsAreCountedAsEmfByThePathThatFinishedThem() throws Exception {
+        post(validBody(uniqueReporter()), "198.51.100.20");
+        post(validBody(uniqueReporter()), "198.51.100.21");
+        post(JSON.createObjectNode().put("reporterEmail", "nope"), "198.51.100.22");
+        String sender = stack.parameter("SenderEmail");
+        stack.ses().deleteEmailIdentity(r -> r.emailIdentity(sender));
+        post(validBody(uniqueReporter()), "198.51.100.23");
+
+        assertEquals(3, metrics.sum(IncidentService.RECEIVED_METRIC, Map.of()), "every stored report, and no refused one");
+        assertEquals(2, metrics.sum(IncidentService.MAILED_METRIC, Map.of("Path", "request")));
+
+        stack.ses().createEmailIdentity(r -> r.emailIdentity(sender));
+        clock.advance(IncidentService.RETRY_GRACE.plusSeconds(1));
+        RecordedMetrics retryMetrics = new RecordedMetrics(stack, "IncidentNotificationRetryFunction", clock);
+        try (IncidentNotificationRetryHandler retry = new IncidentNotificationRetryHandler(
+                stack.start("IncidentNotificationRetryFunction", clock, retryMetrics.metrics()))) {
+            retry.handleRequest(SampleEvents.load("incident-intake/notification-retry.json", ScheduledEvent.class), null);
+        }
+        assertEquals(1, retryMetrics.sum(IncidentService.MAILED_METRIC, Map.of("Path", "retry")));
+        assertEquals(stack.environment("IncidentIntakeFunction").require("METRICS_NAMESPACE"), metrics.documents().getFirst().namespace());
+    }
+
+    @Test
+    void notificationRetryPrimingReadsAndWritesNothing() {
+        try (IncidentNotificationRetryHandler retry = new IncidentNotificationRetryHandler(stack.start("IncidentNotificationRetryFunction", clock))) {
+            assertTrue(retry.priming().prime());
+        }
+        assertEquals(0, reportCount());
+        assertTrue(SentMail.to(securityTeam).isEmpty());
     }
 
     @Test
