@@ -68,7 +68,7 @@ public final class ColdStartBenchmark {
             @SuppressWarnings("unchecked")
             List<String> calls = (List<String>) benchmark.getOrDefault("BaselineCalls", List.of());
             environment.put("BASELINE_CALLS", String.join(" ", calls));
-            // As Lambda sets them for a sampled invocation under Tracing: Active, so tracing code takes its real path.
+            // As Lambda sets them (its task root, a sampled trace header), so code that reads them takes its real path.
             environment.put("LAMBDA_TASK_ROOT", libs.toString());
             environment.put("_X_AMZN_TRACE_ID", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1");
             List<Run> functionRuns = new ArrayList<>();
