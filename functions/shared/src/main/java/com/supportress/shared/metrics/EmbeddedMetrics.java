@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
  * the dashboard and the alarms read too). No PutMetricData call on any request path and no IAM permission; properties
  * (an incident id) stay searchable in the line without becoming dimensions, so they cost no metric.
  * <p>
- * Written by hand rather than through Powertools' metrics module: that brings jackson-databind, commons-lang3 and an
- * AspectJ runtime to every function for the same few lines, and costs cold start (see the README's benchmark).
+ * Written by hand rather than through Powertools' metrics module: that brings jackson-databind, commons-lang3 and
+ * aws-embedded-metrics to every function for the same few lines, and raised the cold-start ratio by 0.15 to 0.23
+ * (README, Observability).
  */
 public final class EmbeddedMetrics {
 
