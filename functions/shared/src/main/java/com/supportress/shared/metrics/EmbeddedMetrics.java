@@ -60,8 +60,11 @@ public final class EmbeddedMetrics {
 
     /** Shorthand for one count with the given dimensions (name, value, name, value...). */
     public void count(String metric, String... dimensions) {
+        if (dimensions.length % 2 != 0) {
+            throw new IllegalArgumentException("dimensions come in name, value pairs");
+        }
         Entry entry = entry();
-        for (int i = 0; i + 1 < dimensions.length; i += 2) {
+        for (int i = 0; i < dimensions.length; i += 2) {
             entry.dimension(dimensions[i], dimensions[i + 1]);
         }
         entry.count(metric).emit();
