@@ -18,6 +18,7 @@ import com.supportress.shared.schedule.ScheduleEvent;
 import com.supportress.upload.api.UploadApiHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -46,6 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * test. Uploads are created through the real upload-api handler; moto delivers the bucket's notifications to the
  * real queue, and the test hands what it receives to the handler, as the Lambda SQS poller would.
  */
+@Tag("emulator")
 class UploadIngestIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
