@@ -45,6 +45,10 @@ class OperationsDashboardTest {
         missing.removeAll(shown);
         assertEquals(Set.of(), missing, "alarms missing from OperationsDashboard's alarm widget");
         assertTrue(alarms.containsAll(shown), "the dashboard names alarms the template does not have: " + shown);
+        for (String alarm : shown) {
+            assertFalse(template.resources().get(alarm).containsKey("Condition"),
+                    alarm + " is conditional: the dashboard's !Sub would fail where it is not created");
+        }
     }
 
     @Test
