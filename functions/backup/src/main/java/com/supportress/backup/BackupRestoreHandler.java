@@ -32,4 +32,11 @@ public class BackupRestoreHandler extends FunctionHandler<RestoreInvocation, Res
             return getApplicationContext().getBean(RestoreService.class).restore(request, LOG::info);
         }
     }
+
+    /** The service and its S3 client through a read of a run that never exists; nothing is listed, written or restored. */
+    @Override
+    protected void prime(ApplicationContext context) {
+        context.getBean(RestoreService.class);
+        context.getBean(BackupStores.class).primary().manifest("snapstart-priming");
+    }
 }

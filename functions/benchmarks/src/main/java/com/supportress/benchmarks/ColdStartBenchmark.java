@@ -49,6 +49,8 @@ public final class ColdStartBenchmark {
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        // -Dbenchmark.functions=A,B measures only those functions (all with Metadata.Benchmark when empty).
+        List<String> only = args.length > 1 && !args[1].isBlank() ? List.of(args[1].split("\\s*,\\s*")) : List.of();
         Map<String, String> overrides = ParameterOverrides.parse(System.getenv().getOrDefault("PARAMETER_OVERRIDES", "ReportsPerSourcePerHour=1000"));
         EmulatedStack stack = EmulatedStack.create("bench" + UUID.randomUUID().toString().substring(0, 6), overrides);
         Path root = SamTemplate.repositoryRoot();
@@ -56,7 +58,7 @@ public final class ColdStartBenchmark {
         List<Result> results = new ArrayList<>();
         for (LocalFunction function : LocalFunction.all(stack.template())) {
             Map<String, Object> benchmark = SamTemplate.mapAt(SamTemplate.mapAt(stack.template().resources().get(function.logicalId()), "Metadata"), "Benchmark");
-            if (benchmark.isEmpty()) {
+            if (benchmark.isEmpty() || !only.isEmpty() && !only.contains(function.logicalId())) {
                 continue;
             }
             // CodeUri is the directory Maven assembles; the zip beside it holds the same entries.
@@ -67,6 +69,9 @@ public final class ColdStartBenchmark {
             @SuppressWarnings("unchecked")
             List<String> calls = (List<String>) benchmark.getOrDefault("BaselineCalls", List.of());
             environment.put("BASELINE_CALLS", String.join(" ", calls));
+            // As Lambda sets them (its task root, a sampled trace header), so code that reads them takes its real path.
+            environment.put("LAMBDA_TASK_ROOT", libs.toString());
+            environment.put("_X_AMZN_TRACE_ID", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1");
             List<Run> functionRuns = new ArrayList<>();
             List<Run> baselineRuns = new ArrayList<>();
             for (int i = 0; i < runs; i++) {

@@ -3,6 +3,7 @@ package com.supportress.billing;
 import com.supportress.shared.http.ClientError;
 import com.supportress.shared.http.ClientErrorException;
 import com.supportress.shared.log.LogContext;
+import com.supportress.shared.metrics.EmbeddedMetrics;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -33,6 +35,12 @@ public class BillingService {
     static final Duration MAIL_LEASE = Duration.ofSeconds(60);
     static final int RECENT_EVENTS = 20;
 
+    /**
+     * Business metric (EMF, namespace METRICS_NAMESPACE): every delivery by provider, source (webhook or
+     * reconciliation) and outcome: applied, ignored, duplicate, or (webhooks only) rejected and unavailable.
+     */
+    static final String EVENTS_METRIC = "BillingEvents";
+
     /** What happened to one delivery. */
     public enum Outcome { APPLIED, IGNORED, DUPLICATE }
 
@@ -40,12 +48,19 @@ public class BillingService {
     private final DunningMailer mailer;
     private final BillingConfig config;
     private final Clock clock;
+    private final EmbeddedMetrics metrics;
 
-    public BillingService(BillingStore store, DunningMailer mailer, BillingConfig config, Clock clock) {
+    public BillingService(BillingStore store, DunningMailer mailer, BillingConfig config, Clock clock, EmbeddedMetrics metrics) {
         this.store = store;
         this.mailer = mailer;
         this.config = config;
         this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** Counts one delivery in {@link #EVENTS_METRIC}. */
+    void count(Provider provider, String source, String outcome) {
+        metrics.count(EVENTS_METRIC, "Provider", provider.id(), "Source", source, "Outcome", outcome);
     }
 
     /**
@@ -54,6 +69,12 @@ public class BillingService {
      * losing against it.
      */
     public Outcome receive(BillingEvent event, String source) {
+        Outcome outcome = record(event, source);
+        count(event.provider(), source, outcome.name().toLowerCase(Locale.ROOT));
+        return outcome;
+    }
+
+    private Outcome record(BillingEvent event, String source) {
         LogContext.put("eventId", event.key());
         fieldAheadOfNow(event).ifPresent(field -> {
             throw new ClientErrorException(ClientError.InvalidFields.of(field,

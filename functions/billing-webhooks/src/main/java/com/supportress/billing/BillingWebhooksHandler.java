@@ -10,6 +10,7 @@ import com.supportress.shared.http.ClientErrorException;
 import com.supportress.shared.http.HttpFunctionHandler;
 import com.supportress.shared.http.JsonCodec;
 import com.supportress.shared.http.Routes;
+import com.supportress.shared.http.ServiceUnavailableException;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
 
@@ -44,16 +45,16 @@ public class BillingWebhooksHandler extends HttpFunctionHandler {
         ChargebeeAuthenticator chargebee = context.getBean(ChargebeeAuthenticator.class);
         JsonCodec json = context.getBean(JsonCodec.class);
         return new Routes()
-                .on("POST", "/webhooks/stripe", request -> {
+                .on("POST", "/webhooks/stripe", request -> counted(billing, Provider.STRIPE, () -> {
                     limit(request);
                     Event event = stripe.verify(request.body(), request.header("stripe-signature"));
                     return received(json, billing.receive(reduced(() -> StripeEvents.reduce(event, json)), "webhook"));
-                })
-                .on("POST", "/webhooks/chargebee", request -> {
+                }))
+                .on("POST", "/webhooks/chargebee", request -> counted(billing, Provider.CHARGEBEE, () -> {
                     chargebee.authenticate(request.header("authorization"));
                     var body = new Payload(json.readObjectBody(request, MAX_BODY_BYTES));
                     return received(json, billing.receive(reduced(() -> ChargebeeEvents.reduce(body)), "webhook"));
-                })
+                }))
                 .on("GET", "/billing/accounts/{provider}/{customerId}", request -> {
                     String provider = request.pathParameter("provider").toLowerCase(Locale.ROOT);
                     if (!provider.matches("stripe|chargebee|stripe-charge")) {
@@ -95,6 +96,19 @@ public class BillingWebhooksHandler extends HttpFunctionHandler {
                 + "\"content\":{}}").getBytes(StandardCharsets.UTF_8), JsonNode.class)));
         handle(new ApiRequest("GET", "/billing/accounts/stripe/snapstart-priming", Map.of(), Map.of(), Map.of(), new byte[0],
                 "127.0.0.1", "snapstart-priming", "localhost"));
+    }
+
+    /** A delivery refused before it reached billing is counted too: rejected (4xx) or unavailable (503, credentials). */
+    private static ApiResponse counted(BillingService billing, Provider provider, Supplier<ApiResponse> delivery) {
+        try {
+            return delivery.get();
+        } catch (ClientErrorException e) {
+            billing.count(provider, "webhook", "rejected");
+            throw e;
+        } catch (ServiceUnavailableException e) {
+            billing.count(provider, "webhook", "unavailable");
+            throw e;
+        }
     }
 
     private static void limit(ApiRequest request) {

@@ -8,6 +8,7 @@ import com.supportress.emulator.EmulatedSecrets;
 import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.HttpEvents;
 import com.supportress.emulator.MutableClock;
+import com.supportress.emulator.RecordedMetrics;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,7 @@ final class BillingStack implements AutoCloseable {
 
     final EmulatedStack stack;
     final MutableClock clock;
+    final RecordedMetrics metrics;
     final BillingWebhooksHandler handler;
 
     BillingStack(Object... singletons) {
@@ -47,8 +49,10 @@ final class BillingStack implements AutoCloseable {
         if (configureSecrets) {
             storeSecrets(stack);
         }
+        this.metrics = new RecordedMetrics(stack, "BillingWebhooksFunction", clock);
         List<Object> beans = new ArrayList<>(List.of(singletons));
         beans.add(clock);
+        beans.add(metrics.metrics());
         this.handler = new BillingWebhooksHandler(stack.start("BillingWebhooksFunction", beans.toArray()));
     }
 

@@ -485,6 +485,35 @@ class BillingWebhooksIT {
     }
 
     @Test
+    void everyDeliveryIsCountedAsEmfByProviderSourceAndOutcome() {
+        ObjectNode event = BillingSamples.stripe("customer.subscription.updated");
+        billing.stripe(event);
+        billing.stripe(event);
+        String body = event.toString();
+        billing.send(BillingStack.stripeRequest(body, StripeSigner.header(body, "whsec_attacker", billing.clock.instant())));
+        billing.chargebee(BillingSamples.chargebee("subscription_renewed"));
+
+        assertEquals(1, delivered("stripe", "applied"));
+        assertEquals(1, delivered("stripe", "duplicate"));
+        assertEquals(1, delivered("stripe", "rejected"));
+        assertEquals(1, delivered("chargebee", "applied"));
+        assertEquals(4, billing.metrics.documents().size(), "one line a delivery");
+    }
+
+    @Test
+    void aDeliveryRefusedForMissingCredentialsIsCountedUnavailable() {
+        try (BillingStack deployed = BillingStack.asDeployed()) {
+            assertEquals(503, deployed.stripe(BillingSamples.stripe("invoice.paid")).getStatusCode());
+            assertEquals(1, deployed.metrics.sum(BillingService.EVENTS_METRIC,
+                    Map.of("Provider", "stripe", "Source", "webhook", "Outcome", "unavailable")));
+        }
+    }
+
+    private double delivered(String provider, String outcome) {
+        return billing.metrics.sum(BillingService.EVENTS_METRIC, Map.of("Provider", provider, "Source", "webhook", "Outcome", outcome));
+    }
+
+    @Test
     void snapStartPrimingExercisesTheHotPathAndStoresNothing() {
         assertTrue(billing.handler.priming().prime());
         assertTrue(billing.items("BillingEventsTable").isEmpty());

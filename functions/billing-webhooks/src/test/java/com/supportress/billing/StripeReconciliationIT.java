@@ -1,6 +1,7 @@
 package com.supportress.billing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.supportress.emulator.RecordedMetrics;
 import com.supportress.emulator.SampleEvents;
 import com.supportress.emulator.SentMail;
 import com.supportress.shared.schedule.ScheduleEvent;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -25,6 +27,7 @@ class StripeReconciliationIT {
     private BillingStack billing;
     private FakeStripeApi stripeApi;
     private StripeReconciliationHandler reconciliation;
+    private RecordedMetrics metrics;
     private String contact;
 
     @BeforeEach
@@ -35,7 +38,9 @@ class StripeReconciliationIT {
         BillingConfig pointedAtFake = new BillingConfig(configured.eventsTable(), configured.stateTable(), configured.senderEmail(),
                 configured.signatureTolerance(), configured.eventRetention(), Optional.of(stripeApi.apiBase()),
                 configured.reconciliationFirstLookback(), configured.reconciliationOverlap());
-        reconciliation = new StripeReconciliationHandler(billing.stack.start("BillingReconciliationFunction", billing.clock, pointedAtFake));
+        metrics = new RecordedMetrics(billing.stack, "BillingReconciliationFunction", billing.clock);
+        reconciliation = new StripeReconciliationHandler(billing.stack.start("BillingReconciliationFunction", billing.clock, pointedAtFake,
+                metrics.metrics()));
         contact = "billing-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.example";
     }
 
@@ -44,6 +49,14 @@ class StripeReconciliationIT {
         reconciliation.close();
         stripeApi.close();
         billing.close();
+    }
+
+    @Test
+    void primingReadsAndWritesNothingAndCallsNeitherStripeNorTheSecret() {
+        assertTrue(reconciliation.priming().prime());
+        assertTrue(stripeApi.calls.isEmpty());
+        assertTrue(billing.items("BillingEventsTable").isEmpty());
+        assertTrue(billing.items("BillingStateTable").isEmpty());
     }
 
     @Test
@@ -59,6 +72,9 @@ class StripeReconciliationIT {
         StripeReconciler.Result result = run();
 
         assertEquals(new StripeReconciler.Result(3, 1, 1, 1, 0), result);
+        for (String outcome : List.of("applied", "ignored", "duplicate")) {
+            assertEquals(1, metrics.sum(BillingService.EVENTS_METRIC, Map.of("Provider", "stripe", "Source", "reconciliation", "Outcome", outcome)), outcome);
+        }
         assertEquals("past_due", billing.stateItem("stripe#cus_TdemoAcme0001", "ACCOUNT").get("dunningStage").s());
         assertEquals("reconciliation", billing.eventItem("stripe:" + missedFailure.get("id").asText()).get("source").s());
         assertEquals(1, SentMail.to(contact).size());

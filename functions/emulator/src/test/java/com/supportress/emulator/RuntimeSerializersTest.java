@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.supportress.shared.config.FunctionHandler;
 import com.supportress.shared.schedule.ScheduleEvent;
+import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.ParameterizedType;
@@ -90,6 +91,10 @@ class RuntimeSerializersTest {
         Middle() {
             super(null);
         }
+
+        @Override
+        protected void prime(ApplicationContext context) {
+        }
     }
 
     static class HttpLike extends Middle<APIGatewayV2HTTPResponse> {
@@ -107,6 +112,10 @@ class RuntimeSerializersTest {
         @Override
         public Result execute(ScheduleEvent input) {
             return null;
+        }
+
+        @Override
+        protected void prime(ApplicationContext context) {
         }
     }
 

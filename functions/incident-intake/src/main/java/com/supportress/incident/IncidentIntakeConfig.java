@@ -23,8 +23,7 @@ public record IncidentIntakeConfig(
         List<String> preferredLanguages,
         int securityTxtValidDays,
         int notificationMaxAttempts,
-        Duration notificationMaxAge,
-        String metricsNamespace) {
+        Duration notificationMaxAge) {
 
     /** security.txt's Expires must be less than a year ahead (RFC 9116, section 2.5.5). */
     static final int MAX_SECURITY_TXT_VALID_DAYS = 365;
@@ -51,8 +50,7 @@ public record IncidentIntakeConfig(
                 List.of(env.get("PREFERRED_LANGUAGES", "en").split("\\s*,\\s*")),
                 env.getInt("SECURITY_TXT_VALID_DAYS", 180),
                 env.getInt("NOTIFICATION_MAX_ATTEMPTS", 12),
-                Duration.ofHours(env.getInt("NOTIFICATION_MAX_AGE_HOURS", 24)),
-                env.get("METRICS_NAMESPACE", "Supportress/Incidents"));
+                Duration.ofHours(env.getInt("NOTIFICATION_MAX_AGE_HOURS", 24)));
     }
 
     @Factory

@@ -7,6 +7,7 @@ import com.supportress.shared.schedule.ScheduleEvent;
 import io.micronaut.context.ApplicationContext;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Lambda entry point for the schedule that re-sends incident mails SES did not take the first time. A round ends
@@ -35,5 +36,14 @@ public class IncidentNotificationRetryHandler extends FunctionHandler<ScheduleEv
     public IncidentService.RetryResult execute(ScheduleEvent event) {
         Duration run = invocationContext().map(lambda -> Duration.ofMillis(lambda.getRemainingTimeInMillis())).orElse(DEFAULT_RUN);
         return getApplicationContext().getBean(IncidentService.class).retryPendingNotifications(Deadline.after(run.minus(END_RESERVE)));
+    }
+
+    /** The round's reads, finding nothing: the pending index before the epoch, and a report that never exists. */
+    @Override
+    protected void prime(ApplicationContext context) {
+        IncidentStore store = context.getBean(IncidentStore.class);
+        store.pendingReceivedBefore(Instant.EPOCH);
+        store.find("snapstart-priming");
+        context.getBean(IncidentService.class);
     }
 }

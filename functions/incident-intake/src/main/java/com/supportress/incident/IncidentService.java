@@ -6,8 +6,8 @@ import com.supportress.shared.http.ClientError;
 import com.supportress.shared.http.ClientErrorException;
 import com.supportress.shared.http.JsonCodec;
 import com.supportress.shared.ids.UnguessableIds;
-import com.supportress.shared.log.EmbeddedMetrics;
 import com.supportress.shared.log.LogContext;
+import com.supportress.shared.metrics.EmbeddedMetrics;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -36,6 +36,10 @@ public class IncidentService {
     static final Duration RETRY_GRACE = Duration.ofMinutes(2);
     // API Gateway gives up after 29 s; the request's work ends by 24 s, leaving room for a restore and the answer.
     static final Duration ANSWER_WITHIN = Duration.ofSeconds(24);
+    // Business metrics (EMF, namespace METRICS_NAMESPACE): reports stored; reports whose mails are all out, by the path
+    // that finished them (the request itself, or the retry schedule); reports whose mail was given up on (it alarms).
+    static final String RECEIVED_METRIC = "IncidentsReceived";
+    static final String MAILED_METRIC = "IncidentsMailed";
     static final String FAILED_METRIC = "NotificationsFailed";
     // What a call without a configured timeout is assumed to take at most (the HTTP client's socket timeout).
     private static final Duration UNBOUNDED_CALL = Duration.ofSeconds(30);
@@ -103,7 +107,10 @@ public class IncidentService {
         }
         LogContext.put("incidentId", report.id());
         LOG.info("incident stored category={}", report.category());
-        deliverNotifications(report, IncidentStore.NotificationState.NOTHING_SENT, deadline);
+        metrics.entry().count(RECEIVED_METRIC).property("incidentId", report.id()).property("category", report.category()).emit();
+        if (deliverNotifications(report, IncidentStore.NotificationState.NOTHING_SENT, deadline)) {
+            mailed(report.id(), "request");
+        }
         return new Outcome(201, body, false);
     }
 
@@ -170,7 +177,7 @@ public class IncidentService {
             if (stored.attempts() >= config.notificationMaxAttempts()
                     || !stored.report().receivedAt().plus(config.notificationMaxAge()).isAfter(now)) {
                 if (store.markNotificationFailed(id, now)) {
-                    metrics.count(config.metricsNamespace(), FAILED_METRIC, Map.of("incidentId", id));
+                    metrics.entry().count(FAILED_METRIC).property("incidentId", id).emit();
                     LOG.error("incident {} mail given up after {} attempts: notification_failed", id, stored.attempts());
                     givenUp++;
                 }
@@ -181,11 +188,16 @@ public class IncidentService {
             }
             attempted++;
             if (deliverNotifications(stored.report(), stored.notifications(), deadline)) {
+                mailed(id, "retry");
                 completed++;
             }
         }
         LOG.info("notification retry attempted={} completed={} givenUp={}", attempted, completed, givenUp);
         return new RetryResult(attempted, completed, attempted - completed, givenUp);
+    }
+
+    private void mailed(String incidentId, String path) {
+        metrics.entry().dimension("Path", path).count(MAILED_METRIC).property("incidentId", incidentId).emit();
     }
 
     /** "inc_" and 32 base32 characters: 160 random bits. */

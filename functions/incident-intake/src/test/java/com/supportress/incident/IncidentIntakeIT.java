@@ -5,30 +5,26 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.supportress.emulator.EmfDocument;
 import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.Emulator;
 import com.supportress.emulator.EmulatorSemantics;
 import com.supportress.emulator.HttpEvents;
 import com.supportress.emulator.MutableClock;
+import com.supportress.emulator.RecordedMetrics;
 import com.supportress.emulator.SampleEvents;
 import com.supportress.emulator.SentMail;
 import com.supportress.emulator.StalledEndpoint;
 import com.supportress.shared.config.FunctionApplication;
 import com.supportress.shared.config.FunctionEnvironment;
-import com.supportress.shared.http.JsonCodec;
 import com.supportress.shared.http.ServerError;
-import com.supportress.shared.log.EmbeddedMetrics;
 import com.supportress.shared.schedule.ScheduleEvent;
-import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,6 +57,7 @@ class IncidentIntakeIT {
     private EmulatedStack stack;
     private MutableClock clock;
     private IncidentIntakeHandler handler;
+    private RecordedMetrics metrics;
     private String securityTeam;
 
     @BeforeEach
@@ -72,7 +69,8 @@ class IncidentIntakeIT {
                 "SenderEmail", "no-reply-" + suffix + "@supportress.example",
                 "ReportsPerSourcePerHour", Integer.toString(LIMIT)));
         clock = new MutableClock(Instant.now());
-        handler = new IncidentIntakeHandler(stack.start("IncidentIntakeFunction", clock));
+        metrics = new RecordedMetrics(stack, "IncidentIntakeFunction", clock);
+        handler = new IncidentIntakeHandler(stack.start("IncidentIntakeFunction", clock, metrics.metrics()));
     }
 
     @AfterEach
@@ -362,6 +360,38 @@ class IncidentIntakeIT {
     }
 
     @Test
+    void storedReportsAndFinishedMailsAreCountedAsEmfByThePathThatFinishedThem() throws Exception {
+        post(validBody(uniqueReporter()), "198.51.100.20");
+        post(validBody(uniqueReporter()), "198.51.100.21");
+        post(JSON.createObjectNode().put("reporterEmail", "nope"), "198.51.100.22");
+        String sender = stack.parameter("SenderEmail");
+        stack.ses().deleteEmailIdentity(r -> r.emailIdentity(sender));
+        post(validBody(uniqueReporter()), "198.51.100.23");
+
+        assertEquals(3, metrics.sum(IncidentService.RECEIVED_METRIC, Map.of()), "every stored report, and no refused one");
+        assertEquals(2, metrics.sum(IncidentService.MAILED_METRIC, Map.of("Path", "request")));
+
+        stack.ses().createEmailIdentity(r -> r.emailIdentity(sender));
+        clock.advance(IncidentService.RETRY_GRACE.plusSeconds(1));
+        RecordedMetrics retryMetrics = new RecordedMetrics(stack, "IncidentNotificationRetryFunction", clock);
+        try (IncidentNotificationRetryHandler retry = new IncidentNotificationRetryHandler(
+                stack.start("IncidentNotificationRetryFunction", clock, retryMetrics.metrics()))) {
+            retry.handleRequest(TICK, null);
+        }
+        assertEquals(1, retryMetrics.sum(IncidentService.MAILED_METRIC, Map.of("Path", "retry")));
+        assertEquals(stack.environment("IncidentIntakeFunction").require("METRICS_NAMESPACE"), metrics.documents().getFirst().namespace());
+    }
+
+    @Test
+    void notificationRetryPrimingReadsAndWritesNothing() {
+        try (IncidentNotificationRetryHandler retry = new IncidentNotificationRetryHandler(stack.start("IncidentNotificationRetryFunction", clock))) {
+            assertTrue(retry.priming().prime());
+        }
+        assertEquals(0, reportCount());
+        assertTrue(SentMail.to(securityTeam).isEmpty());
+    }
+
+    @Test
     void retrySendsOnlyTheMailStillOwed() throws Exception {
         String sender = stack.parameter("SenderEmail");
         stack.ses().deleteEmailIdentity(r -> r.emailIdentity(sender));
@@ -385,7 +415,7 @@ class IncidentIntakeIT {
         restartWith(Map.of("NotificationMaxAttempts", "3"));
         stack.ses().deleteEmailIdentity(r -> r.emailIdentity(stack.parameter("SenderEmail")));
         String id = JSON.readTree(post(validBody(uniqueReporter()), "198.51.100.10").getBody()).get("id").asText();
-        ByteArrayOutputStream metrics = new ByteArrayOutputStream();
+        RecordedMetrics metrics = new RecordedMetrics(stack, "IncidentNotificationRetryFunction", clock);
         clock.advance(IncidentService.RETRY_GRACE.plusSeconds(1));
 
         try (IncidentNotificationRetryHandler retry = retryHandler(metrics)) {
@@ -402,12 +432,11 @@ class IncidentIntakeIT {
         assertEquals("notification_failed", item.get("notificationStatus").s());
         assertEquals("3", item.get("notificationAttempts").n());
         assertFalse(item.containsKey("notificationPending"), "out of the retry schedule's index");
-        List<JsonNode> counted = emfLines(metrics);
+        List<EmfDocument> counted = metrics.documents();
         assertEquals(1, counted.size(), "one data point for one report, whatever the number of runs: " + counted);
-        assertEquals(1, counted.get(0).get("NotificationsFailed").asInt());
-        assertEquals(id, counted.get(0).get("incidentId").asText());
-        assertEquals("Supportress/" + stack.stackName() + "/Incidents",
-                counted.get(0).at("/_aws/CloudWatchMetrics/0/Namespace").asText(), "the namespace the alarm watches");
+        assertEquals(1, counted.get(0).value(IncidentService.FAILED_METRIC, Map.of()).orElseThrow());
+        assertEquals(id, counted.get(0).root().get("incidentId").asText());
+        assertEquals("Supportress/" + stack.stackName() + "/Incidents", counted.get(0).namespace(), "the namespace the alarm watches");
         assertTrue(SentMail.to(securityTeam).isEmpty());
     }
 
@@ -415,7 +444,7 @@ class IncidentIntakeIT {
     void mailOlderThanTheAgeLimitIsGivenUpWhateverItsAttempts() throws Exception {
         stack.ses().deleteEmailIdentity(r -> r.emailIdentity(stack.parameter("SenderEmail")));
         String id = JSON.readTree(post(validBody(uniqueReporter()), "198.51.100.11").getBody()).get("id").asText();
-        ByteArrayOutputStream metrics = new ByteArrayOutputStream();
+        RecordedMetrics metrics = new RecordedMetrics(stack, "IncidentNotificationRetryFunction", clock);
         clock.advance(Duration.ofHours(24).plusMinutes(1));
 
         try (IncidentNotificationRetryHandler retry = retryHandler(metrics)) {
@@ -423,7 +452,7 @@ class IncidentIntakeIT {
         }
         assertEquals("notification_failed", storedReport(id).get("notificationStatus").s());
         assertEquals("1", storedReport(id).get("notificationAttempts").n());
-        assertEquals(1, emfLines(metrics).size());
+        assertEquals(1, metrics.sum(IncidentService.FAILED_METRIC, Map.of()));
     }
 
     /** SES accepts the connection and never answers: the report is stored and its 201 comes back in time, mail owed. */
@@ -552,11 +581,8 @@ class IncidentIntakeIT {
     }
 
     /** The retry function as deployed, its metric lines captured instead of printed. */
-    private IncidentNotificationRetryHandler retryHandler(ByteArrayOutputStream metrics) {
-        ApplicationContext context = stack.start("IncidentNotificationRetryFunction", clock);
-        context.registerSingleton(EmbeddedMetrics.class, new EmbeddedMetrics(new PrintStream(metrics, true, StandardCharsets.UTF_8),
-                context.getBean(JsonCodec.class), clock));
-        return new IncidentNotificationRetryHandler(context);
+    private IncidentNotificationRetryHandler retryHandler(RecordedMetrics metrics) {
+        return new IncidentNotificationRetryHandler(stack.start("IncidentNotificationRetryFunction", clock, metrics.metrics()));
     }
 
     /** The intake function with one service's endpoint (e.g. AWS_ENDPOINT_URL_SESV2) pointed at a stalled one. */
@@ -564,16 +590,6 @@ class IncidentIntakeIT {
         Map<String, String> environment = new HashMap<>(stack.environment("IncidentIntakeFunction").variables());
         environment.put(endpointVariable, stalled.endpoint().toString());
         return new IncidentIntakeHandler(FunctionApplication.builder(FunctionEnvironment.of(environment)).singletons(clock).start());
-    }
-
-    private static List<JsonNode> emfLines(ByteArrayOutputStream metrics) throws Exception {
-        List<JsonNode> lines = new ArrayList<>();
-        for (String line : metrics.toString(StandardCharsets.UTF_8).split("\n")) {
-            if (!line.isBlank()) {
-                lines.add(JSON.readTree(line));
-            }
-        }
-        return lines;
     }
 
     private APIGatewayV2HTTPResponse post(JsonNode body, String sourceIp) {

@@ -50,6 +50,19 @@ public class RegionBucketsHandler extends FunctionHandler<CloudFormationCustomRe
         }
     }
 
+    /**
+     * Reading and refusing a request (invalid properties), without calling S3 or CloudFormation: this function runs
+     * on a stack's create, update and delete, and any bucket call would act on the second region.
+     */
+    @Override
+    protected void prime(ApplicationContext context) {
+        try {
+            RegionBucketsRequest.from("arn:aws:cloudformation:us-east-1:123456789012:stack/priming/0", Map.of());
+        } catch (InvalidPropertiesException expected) {
+            // the refusal is the path being primed
+        }
+    }
+
     private Duration workBudget() {
         return invocationContext()
                 .map(invocation -> Duration.ofMillis(invocation.getRemainingTimeInMillis()).minus(ANSWER_RESERVE))

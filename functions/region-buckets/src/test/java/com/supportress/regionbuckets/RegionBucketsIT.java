@@ -107,6 +107,16 @@ class RegionBucketsIT {
     }
 
     @Test
+    void snapStartPrimingCreatesNoBucketAndAnswersNoStack() {
+        int buckets = stack.s3(stack.secondaryRegion()).listBuckets().buckets().size();
+
+        assertTrue(handler.priming().prime());
+
+        assertEquals(buckets, stack.s3(stack.secondaryRegion()).listBuckets().buckets().size());
+        assertTrue(responses.isEmpty(), "nothing sent to CloudFormation");
+    }
+
+    @Test
     void createMakesEveryBucketInTheSecondRegionPrivateEncryptedVersionedAndTlsOnly() throws Exception {
         JsonNode answer = invoke(event("create.json", e -> { }));
 

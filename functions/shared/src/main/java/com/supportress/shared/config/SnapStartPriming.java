@@ -16,14 +16,19 @@ public final class SnapStartPriming implements Resource {
     private static final Logger LOG = LoggerFactory.getLogger(SnapStartPriming.class);
 
     private final Runnable primer;
+    private final Runnable afterRestore;
 
-    private SnapStartPriming(Runnable primer) {
+    private SnapStartPriming(Runnable primer, Runnable afterRestore) {
         this.primer = primer;
+        this.afterRestore = afterRestore;
     }
 
-    /** Registers the primer; the returned resource must stay referenced (CRaC holds resources weakly). */
-    public static SnapStartPriming register(Runnable primer) {
-        SnapStartPriming priming = new SnapStartPriming(primer);
+    /**
+     * Registers the primer, and what a restored instance must reset; the returned resource must stay referenced (CRaC
+     * holds resources weakly).
+     */
+    public static SnapStartPriming register(Runnable primer, Runnable afterRestore) {
+        SnapStartPriming priming = new SnapStartPriming(primer, afterRestore);
         Core.getGlobalContext().register(priming);
         return priming;
     }
@@ -35,8 +40,9 @@ public final class SnapStartPriming implements Resource {
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
-        // Nothing to refresh: clients re-resolve credentials themselves, and ids come from a non-blocking
-        // native SecureRandom that reads the kernel's entropy on every call, so restored instances differ.
+        // Clients re-resolve credentials themselves, and ids come from a non-blocking native SecureRandom that reads
+        // the kernel's entropy on every call, so restored instances differ; only the handler's own state is reset.
+        afterRestore.run();
     }
 
     /** What the checkpoint runs; also called by tests, which cannot take a snapshot. True when priming completed. */

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.supportress.shared.aws.AwsCallLimits;
 import com.supportress.shared.config.FunctionHandler;
-import com.supportress.shared.config.SnapStartPriming;
 import com.supportress.shared.log.LogContext;
 import io.micronaut.context.ApplicationContext;
 import org.slf4j.Logger;
@@ -27,14 +26,12 @@ public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HT
 
     private final Routes routes;
     private final JsonCodec json;
-    private final SnapStartPriming priming;
     private final List<ResponseObserver> observers;
 
     protected HttpFunctionHandler() {
         limitAwsCalls(AwsCallLimits.REQUEST_PATH);
         this.routes = routes(getApplicationContext());
         this.json = getApplicationContext().getBean(JsonCodec.class);
-        this.priming = SnapStartPriming.register(() -> prime(getApplicationContext()));
         this.observers = observers(getApplicationContext());
     }
 
@@ -43,23 +40,12 @@ public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HT
         limitAwsCalls(AwsCallLimits.REQUEST_PATH);
         this.routes = routes(context);
         this.json = context.getBean(JsonCodec.class);
-        this.priming = SnapStartPriming.register(() -> prime(context));
         this.observers = observers(context);
     }
 
     /** None in Lambda; in tests, the contract check (see {@link ResponseObserver}). */
     private static List<ResponseObserver> observers(ApplicationContext context) {
         return List.copyOf(context.getBeansOfType(ResponseObserver.class));
-    }
-
-    /**
-     * Exercises the hot path before the SnapStart snapshot: requests that change nothing (a read, a
-     * rejected body) and the function's AWS clients. Must not write anything.
-     */
-    protected abstract void prime(ApplicationContext context);
-
-    public SnapStartPriming priming() {
-        return priming;
     }
 
     /** The routes of this function, built once at start from its beans; called from the constructor. */

@@ -33,11 +33,12 @@ public class JsonLogConfigurator extends ContextAwareBase implements Configurato
     }
 
     /**
-     * How every line is written: level, logger, {@code mdc} (the correlation fields) and the formatted message. Metric
-     * filters in template.yaml select on these names, and tests check them against this encoder.
+     * How every line is written: level, logger, {@code mdc} (the correlation fields, see {@link LogContext}), the
+     * formatted message and a bounded stack trace ({@link BoundedJsonEncoder}). Metric filters in template.yaml select on
+     * these names, and tests check them against this encoder.
      */
     public static JsonEncoder encoder(LoggerContext context) {
-        JsonEncoder encoder = new JsonEncoder();
+        JsonEncoder encoder = new BoundedJsonEncoder();
         encoder.setContext(context);
         encoder.setWithSequenceNumber(false);
         encoder.setWithNanoseconds(false);

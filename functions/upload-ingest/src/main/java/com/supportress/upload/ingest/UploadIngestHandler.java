@@ -21,6 +21,8 @@ import java.util.Objects;
 public class UploadIngestHandler extends FunctionHandler<SQSEvent, SQSBatchResponse> {
 
     private static final Logger LOG = LoggerFactory.getLogger(UploadIngestHandler.class);
+    // A well-formed id the API never hands out (ids are 160 random bits), so priming finds neither record nor object.
+    static final String PRIMING_UPLOAD_ID = "upl_" + "0".repeat(40);
 
     public UploadIngestHandler() {
     }
@@ -51,5 +53,20 @@ public class UploadIngestHandler extends FunctionHandler<SQSEvent, SQSBatchRespo
             }
         }
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    /**
+     * Parsing an S3 notification and ingest's first reads, for an upload that never exists: its record (none) and its
+     * object (a HEAD answered 404), so ingest stops before any write.
+     */
+    @Override
+    protected void prime(ApplicationContext context) {
+        IngestConfig config = context.getBean(IngestConfig.class);
+        String body = "{\"Records\":[{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"" + config.uploadBucket()
+                + "\"},\"object\":{\"key\":\"tenants%2Fsnapstart-priming%2F" + PRIMING_UPLOAD_ID + "\",\"size\":1}}}]}";
+        IngestService ingest = context.getBean(IngestService.class);
+        for (ObjectCreatedEvents.ObjectCreated object : ObjectCreatedEvents.parse(body, context.getBean(JsonCodec.class))) {
+            ingest.ingest(object.bucket(), object.key());
+        }
     }
 }

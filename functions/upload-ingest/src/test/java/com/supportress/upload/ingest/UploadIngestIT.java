@@ -340,6 +340,18 @@ class UploadIngestIT {
         assertEquals(0, replicaS3().listObjectsV2(r -> r.bucket(replicaBucket()).prefix(key(uploadId))).keyCount());
     }
 
+    @Test
+    void snapStartPrimingOfIngestAndReconciliationReadsAndWritesNothing() {
+        assertTrue(ingest.priming().prime());
+        try (UploadReconcileHandler reconcile = new UploadReconcileHandler(stack.start("UploadReconcileFunction", clock))) {
+            assertTrue(reconcile.priming().prime());
+        }
+        assertEquals(0, stack.dynamoDb().scan(r -> r.tableName(stack.physicalName("UploadsTable"))).count());
+        assertEquals(0, stack.s3().listObjectVersions(r -> r.bucket(bucket())).versions().size());
+        assertEquals(List.of(), receiveAll().stream().filter(message -> !message.body().contains("s3:TestEvent")).toList(),
+                "nothing re-driven (moto's s3:TestEvent aside)");
+    }
+
     private UploadIngestHandler ingestHandler(Map<String, String> overrides) {
         Map<String, String> variables = new HashMap<>(stack.environment("UploadIngestFunction").variables());
         variables.putAll(overrides);
