@@ -9,13 +9,15 @@ import io.micronaut.context.ApplicationContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Lambda entry point for UploadEventsQueue. Each message succeeds or fails on its own: a failed one is
- * reported in the partial batch response and redelivered (to the dead-letter queue after five receives),
- * the others are not retried.
+ * reported in the partial batch response and redelivered after the queue's visibility timeout (to the
+ * dead-letter queue after five receives), the others are not retried. A message whose object another worker
+ * holds the lease on is reported the same way: it returns later, when that worker has finished or died.
  */
 public class UploadIngestHandler extends FunctionHandler<SQSEvent, SQSBatchResponse> {
 
@@ -32,20 +34,31 @@ public class UploadIngestHandler extends FunctionHandler<SQSEvent, SQSBatchRespo
     public SQSBatchResponse execute(SQSEvent event) {
         IngestService ingest = getApplicationContext().getBean(IngestService.class);
         JsonCodec json = getApplicationContext().getBean(JsonCodec.class);
+        InvocationBudget budget = InvocationBudget.of(invocationContext(), getApplicationContext().getBean(Clock.class),
+                getApplicationContext().getBean(IngestConfig.class).copySafetyMargin());
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         for (SQSEvent.SQSMessage message : event.getRecords()) {
             try (LogContext ignored = LogContext.forRequest(message.getMessageId())) {
                 try {
+                    boolean returnsLater = false;
                     for (ObjectCreatedEvents.ObjectCreated object : ObjectCreatedEvents.parse(message.getBody(), json)) {
-                        IngestService.Outcome outcome = ingest.ingest(object.bucket(), object.key());
+                        IngestService.Outcome outcome = ingest.ingest(object.bucket(), object.key(), budget);
                         LOG.info("object ingested outcome={}", outcome);
+                        returnsLater |= outcome == IngestService.Outcome.LEASED_ELSEWHERE;
+                    }
+                    if (returnsLater) {
+                        failures.add(failure(message));
                     }
                 } catch (RuntimeException e) {
                     LOG.error("message failed, will be retried", e);
-                    failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(message.getMessageId()).build());
+                    failures.add(failure(message));
                 }
             }
         }
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    private static SQSBatchResponse.BatchItemFailure failure(SQSEvent.SQSMessage message) {
+        return SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(message.getMessageId()).build();
     }
 }
