@@ -99,13 +99,26 @@ public final class UploadFixture implements AutoCloseable {
 
     /** A multipart upload of these bytes: each part through a URL signed over its SHA-256, then completed. */
     public String multipartUpload(String fileName, String contentType, byte[] bytes) throws Exception {
-        JsonNode created = create(fileName, contentType, bytes.length, null, "MULTIPART");
+        return multipartUpload(fileName, contentType, bytes.length,
+                (start, length) -> Arrays.copyOfRange(bytes, (int) start, (int) (start + length)));
+    }
+
+    /** The bytes of a file at [start, start + length), made on demand so no file needs to fit in memory. */
+    @FunctionalInterface
+    public interface FileBytes {
+        byte[] read(long start, int length);
+    }
+
+    /** A multipart upload of a file of this size, one part in memory at a time; returns the upload id. */
+    public String multipartUpload(String fileName, String contentType, long size, FileBytes file) throws Exception {
+        JsonNode created = create(fileName, contentType, size, null, "MULTIPART");
         String uploadId = created.get("uploadId").asText();
         long partSize = created.get("partSize").asLong();
         int partCount = created.get("partCount").asInt();
         ArrayNode completion = JSON.createArrayNode();
         for (int number = 1; number <= partCount; number++) {
-            byte[] part = Arrays.copyOfRange(bytes, (int) ((number - 1) * partSize), (int) Math.min(bytes.length, number * partSize));
+            long start = (number - 1) * partSize;
+            byte[] part = file.read(start, (int) Math.min(partSize, size - start));
             ObjectNode request = JSON.createObjectNode();
             request.putArray("parts").addObject().put("partNumber", number).put("sha256", sha256(part));
             JsonNode signed = call("POST", "/uploads/" + uploadId + "/parts", request.toString(), 200).get("parts").get(0);
@@ -165,6 +178,26 @@ public final class UploadFixture implements AutoCloseable {
             }
         }
         throw new AssertionError("the queue never emptied: the handler keeps queuing continuations");
+    }
+
+    /** Queues the upload's object again, as the reconciler does. */
+    public void redrive(String uploadId) {
+        stack.sqs().sendMessage(r -> r.queueUrl(queueUrl())
+                .messageBody(UploadEventsQueue.body(bucket(), key(uploadId), UploadEventsQueue.Reason.REDRIVE)));
+    }
+
+    public List<Message> receive(int max, int waitSeconds) {
+        return stack.sqs().receiveMessage(r -> r.queueUrl(queueUrl()).maxNumberOfMessages(max).waitTimeSeconds(waitSeconds)).messages();
+    }
+
+    public void delete(Message message) {
+        stack.sqs().deleteMessage(r -> r.queueUrl(queueUrl()).receiptHandle(message.receiptHandle()));
+    }
+
+    public List<Map<String, AttributeValue>> allUploads() {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        stack.dynamoDb().scanPaginator(r -> r.tableName(stack.physicalName("UploadsTable"))).items().forEach(items::add);
+        return items;
     }
 
     public String queueUrl() {
