@@ -1,9 +1,8 @@
-// The browser side of presigned uploads: no build step, no library. The API answers with either one
-// signed PUT or a multipart plan; the bytes go straight to S3 and never through the API.
+// The browser side of presigned uploads: no build step, no library. The page uploads every file in parts
+// (upload-parts.js streams them); the bytes go straight to S3 and never through the API.
 'use strict';
 
 const API = ''; // same origin as this page (the local suite); set to the API's URL when hosted elsewhere
-const PARALLEL_PARTS = 4;
 const POLL_MS = 1000;
 const FINAL = new Set(['replicated', 'quarantined', 'failed']);
 
@@ -12,11 +11,6 @@ const $ = (id) => document.getElementById(id);
 function show(status, text) {
   $('status').dataset.status = status;
   $('status').textContent = text || status;
-}
-
-async function sha256Base64(file) {
-  const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
-  return btoa(String.fromCharCode(...new Uint8Array(digest)));
 }
 
 async function api(method, path, tenant, body) {
@@ -33,63 +27,11 @@ async function api(method, path, tenant, body) {
   return json;
 }
 
-// One PUT to a presigned URL with the headers it was signed over; resolves with the ETag S3 returns.
-// Content-Length is signed too, but the browser sets it from the body itself.
-function put(url, headers, blob, onProgress) {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('PUT', url);
-    for (const [name, value] of Object.entries(headers || {})) {
-      if (name.toLowerCase() !== 'content-length') {
-        xhr.setRequestHeader(name, value);
-      }
-    }
-    xhr.upload.onprogress = (event) => onProgress(event.loaded);
-    xhr.onload = () => (xhr.status >= 200 && xhr.status < 300
-      ? resolve(xhr.getResponseHeader('ETag'))
-      : reject(new Error(`S3 answered ${xhr.status}`)));
-    xhr.onerror = () => reject(new Error('network error during upload'));
-    xhr.send(blob);
-  });
-}
-
-async function uploadMultipart(file, tenant, plan, progress) {
-  const { uploadId, partSize, partCount } = plan;
-  // Parts S3 already holds (an earlier attempt) are not sent again.
-  const held = new Map((await api('GET', `/uploads/${uploadId}/parts`, tenant)).parts.map((p) => [p.partNumber, p.etag]));
-  const etags = new Map(held);
-  const loaded = new Map([...held.keys()].map((n) => [n, Math.min(partSize, file.size - (n - 1) * partSize)]));
-  const report = () => progress([...loaded.values()].reduce((a, b) => a + b, 0));
-  const queue = [];
-  for (let n = 1; n <= partCount; n++) {
-    if (!held.has(n)) queue.push(n);
-  }
-  async function worker() {
-    while (queue.length > 0) {
-      // URLs expire within five minutes, so each part asks for its own just before sending.
-      const batch = queue.splice(0, 1);
-      const { parts } = await api('POST', `/uploads/${uploadId}/parts`, tenant, { partNumbers: batch });
-      for (const part of parts) {
-        const start = (part.partNumber - 1) * partSize;
-        const blob = file.slice(start, Math.min(start + partSize, file.size));
-        etags.set(part.partNumber, await put(part.url, part.headers, blob, (bytes) => {
-          loaded.set(part.partNumber, bytes);
-          report();
-        }));
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_PARTS, partCount) }, worker));
-  const parts = [];
-  for (let n = 1; n <= partCount; n++) parts.push({ partNumber: n, etag: etags.get(n) });
-  await api('POST', `/uploads/${uploadId}/complete`, tenant, { parts });
-}
-
 async function pollUntilFinal(uploadId, tenant) {
   for (;;) {
     const upload = await api('GET', `/uploads/${uploadId}`, tenant);
     show(upload.status, upload.reason ? `${upload.status}: ${upload.reason}` : upload.status);
-    if (upload.sha256) $('sha256').textContent = upload.sha256;
+    if (upload.sha256 || upload.compositeSha256) $('sha256').textContent = upload.sha256 || upload.compositeSha256;
     if (upload.replicaRegion) {
       $('replica').textContent = `${upload.replicaRegion}, ${upload.replicationLagMillis} ms after arrival`;
     }
@@ -105,23 +47,17 @@ async function upload(event) {
   const progress = (bytes) => { $('progress').value = file.size === 0 ? 1 : bytes / file.size; };
   $('start').disabled = true;
   try {
-    show('hashing', 'computing SHA-256');
-    const sha256 = await sha256Base64(file);
-    $('sha256').textContent = sha256;
-    show('requesting', 'requesting an upload URL');
-    const plan = await api('POST', '/uploads', tenant, {
-      fileName: file.name, contentType: file.type || 'application/octet-stream', size: file.size, sha256,
+    show('requesting', 'requesting an upload');
+    const uploadId = await PartUploads.send(file, (method, path, body) => api(method, path, tenant, body), {
+      // The same file picked again after a reload resumes its upload.
+      storageKey: `supportress-upload:${tenant}:${file.name}:${file.size}:${file.lastModified}`,
+      onUpload: (id) => { $('upload-id').textContent = id; },
+      onProgress: progress,
+      onStatus: show,
     });
-    $('upload-id').textContent = plan.uploadId;
-    show('uploading');
-    if (plan.method === 'PUT') {
-      await put(plan.url, plan.headers, file, progress);
-    } else {
-      await uploadMultipart(file, tenant, plan, progress);
-    }
     progress(file.size);
     show('pending', 'uploaded; checking and replicating');
-    await pollUntilFinal(plan.uploadId, tenant);
+    await pollUntilFinal(uploadId, tenant);
   } catch (error) {
     show('error', error.message);
   } finally {
