@@ -1,6 +1,8 @@
 package com.supportress.local;
 
 import com.supportress.emulator.EmulatedStack;
+import com.supportress.emulator.Emulator;
+import com.supportress.emulator.EmulatorSemantics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,6 +66,7 @@ class UploadPageIT {
                     + "; install them with: apt-get install -y chromium chromium-driver");
         }
         assumeTrue(installed, "no Chromium: apt-get install -y chromium chromium-driver");
+        Emulator.assume(EmulatorSemantics.Guarantee.S3_CHECKSUMS);
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();

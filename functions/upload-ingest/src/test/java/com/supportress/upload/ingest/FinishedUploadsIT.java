@@ -1,6 +1,8 @@
 package com.supportress.upload.ingest;
 
 import com.supportress.emulator.EmulatedStack;
+import com.supportress.emulator.Emulator;
+import com.supportress.emulator.EmulatorSemantics;
 import com.supportress.emulator.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +36,7 @@ class FinishedUploadsIT {
 
     @BeforeEach
     void standUpStack() {
+        Emulator.assume(EmulatorSemantics.Guarantee.S3_CHECKSUMS);
         uploads = new UploadFixture(EmulatedStack.create(Map.of()), new MutableClock(Instant.now()), Map.of());
         ingest = uploads.ingestHandler(Map.of());
     }

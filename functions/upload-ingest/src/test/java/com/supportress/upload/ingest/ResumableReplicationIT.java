@@ -3,6 +3,8 @@ package com.supportress.upload.ingest;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.supportress.emulator.EmulatedStack;
+import com.supportress.emulator.Emulator;
+import com.supportress.emulator.EmulatorSemantics;
 import com.supportress.emulator.LocalLambdaContext;
 import com.supportress.emulator.MutableClock;
 import com.supportress.emulator.SampleEvents;
@@ -47,6 +49,7 @@ class ResumableReplicationIT {
 
     @BeforeEach
     void standUpStack() {
+        Emulator.assume(EmulatorSemantics.Guarantee.S3_CHECKSUMS);
         stack = EmulatedStack.create(Map.of());
         clock = new MutableClock(Instant.now());
         uploads = new UploadFixture(stack, clock, UploadIngestIT.SMALL_PARTS);
