@@ -3,13 +3,18 @@ package com.supportress.local;
 import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.Emulator;
 import com.supportress.emulator.EmulatorSemantics;
+import com.supportress.emulator.TenantUsers;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.Part;
@@ -28,6 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.logging.Level;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,9 +45,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Integration tier, end to end: the upload page in headless Chromium (Debian's chromium and chromedriver),
- * served by the local suite, uploading straight to the emulator's S3 and polling until the ingest function
- * (run by the suite's queue poller) reports the replica. upload-api hands out 5 MiB parts here, so files of tens
- * of MiB have many parts. Skipped, with a message, where Chromium is not installed.
+ * served by the local suite (PagesFunction, under its Content-Security-Policy), signing in to the emulator's
+ * Cognito as a browser signs in to Cognito's public endpoint, uploading straight to the emulator's S3 and polling
+ * until the ingest function (run by the suite's queue poller) reports the replica. upload-api hands out 5 MiB
+ * parts here, so files of tens of MiB have many parts. Any CSP violation the browser reports fails the test.
+ * Skipped, with a message, where Chromium is not installed.
  */
 class UploadPageIT {
 
@@ -56,6 +64,7 @@ class UploadPageIT {
     private static LocalFunctions functions;
     private static LocalHttpServer server;
     private static QueuePollers pollers;
+    private static TenantUsers users;
     private static ChromeDriver browser;
 
     @BeforeAll
@@ -78,9 +87,14 @@ class UploadPageIT {
                 "UploadIngestFunction", Map.of("COPY_CONCURRENCY", "2")));
         server = new LocalHttpServer(stack, functions, port);
         pollers = QueuePollers.start(stack, functions);
+        users = new TenantUsers(stack);
         ChromeOptions options = new ChromeOptions()
                 .setBinary(CHROMIUM.toFile())
                 .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage");
+        // The console is where Chromium reports what the Content-Security-Policy blocked.
+        LoggingPreferences logging = new LoggingPreferences();
+        logging.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logging);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
     }
@@ -102,13 +116,16 @@ class UploadPageIT {
     }
 
     @Test
-    void aSmallFileGoesUpAsOnePartSignedOverItsChecksumAndEndsReplicated() throws Exception {
+    void anInvitedUserSetsAPasswordThenASmallFileGoesUpAsOnePartSignedOverItsChecksumAndEndsReplicated() throws Exception {
         byte[] png = new byte[64 * 1024];
         System.arraycopy(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, 0, png, 0, 8);
         Path file = Files.createTempFile("photo", ".png");
         Files.write(file, png);
+        String email = "invited-" + System.nanoTime() + "@example.org";
+        users.createWithTemporaryPassword(email, TENANT, "Temporary-Pass-1");
 
-        openPage();
+        signIn(email, "Temporary-Pass-1", "Chosen-Password-2");
+        assertEquals(TENANT, browser.findElement(By.id("tenant")).getText());
         String status = upload(file, Duration.ofSeconds(60));
 
         assertEquals("replicated", status, browser.findElement(By.id("status")).getText());
@@ -121,7 +138,7 @@ class UploadPageIT {
     void aLargeFileStreamsInPartsWithoutTheRendererHoldingItAndEndsReplicated() throws Exception {
         long size = 160 * MIB; // 32 parts
         Path file = textFile("large", size);
-        openPage();
+        signIn(users.create(TENANT), TenantUsers.PASSWORD, null);
         Map<Long, Long> before = resetRendererPeaks();
         assertFalse(before.isEmpty(), "the page's renderer process is found");
 
@@ -151,11 +168,13 @@ class UploadPageIT {
     @Test
     void anUploadInterruptedByAReloadResumesKeepingThePartsS3AlreadyHolds() throws Exception {
         Path file = textFile("resumed", 40 * MIB); // 8 parts
-        openPage();
+        String user = users.create(TENANT);
+        signIn(user, TenantUsers.PASSWORD, null);
         throttleUploads(4 * MIB);
         startUpload(file);
         MultipartUpload open = awaitOpenUploadWithParts(2);
-        browser.navigate().refresh(); // the page goes away mid-upload; S3 keeps the parts it has
+        // The page goes away mid-upload (its tokens with it); S3 keeps the parts it has.
+        signIn(user, TenantUsers.PASSWORD, null);
 
         startUpload(file);
         int held = awaitResumedParts();
@@ -168,8 +187,34 @@ class UploadPageIT {
         assertEquals(Files.size(file), stack.s3(stack.secondaryRegion()).headObject(r -> r.bucket(replicaBucket()).key(open.key())).contentLength());
     }
 
-    private static void openPage() {
+    @AfterEach
+    void nothingWasBlockedByTheContentSecurityPolicy() {
+        List<String> violations = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .map(LogEntry::getMessage).filter(message -> message.contains("Content Security Policy")).toList();
+        assertEquals(List.of(), violations);
+    }
+
+    /** Opens the page and signs in as a user would; with a new password when Cognito asks for one (first sign-in). */
+    private static void signIn(String email, String password, String newPassword) throws InterruptedException {
         browser.get("http://127.0.0.1:" + server.port() + "/");
+        waitUntilDisplayed("sign-in-form");
+        browser.findElement(By.id("email")).sendKeys(email);
+        browser.findElement(By.id("password")).sendKeys(password);
+        browser.findElement(By.id("sign-in")).click();
+        if (newPassword != null) {
+            waitUntilDisplayed("new-password-field");
+            browser.findElement(By.id("new-password")).sendKeys(newPassword);
+            browser.findElement(By.id("sign-in")).click();
+        }
+        waitUntilDisplayed("upload-form");
+    }
+
+    private static void waitUntilDisplayed(String id) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!browser.findElement(By.id(id)).isDisplayed()) {
+            assertTrue(System.nanoTime() < deadline, id + " never shown; page says: " + browser.findElement(By.id("sign-in-status")).getText());
+            Thread.sleep(100);
+        }
     }
 
     /** Picks the file, presses Upload and waits for the page to show a final status (or the timeout). */
@@ -189,8 +234,6 @@ class UploadPageIT {
     }
 
     private static void startUpload(Path file) {
-        browser.findElement(By.id("tenant")).clear();
-        browser.findElement(By.id("tenant")).sendKeys(TENANT);
         browser.findElement(By.id("file")).sendKeys(file.toAbsolutePath().toString());
         browser.findElement(By.id("start")).click();
     }

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.supportress.emulator.ApiGateway;
 import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.HttpEvents;
 import com.supportress.emulator.SqsEvents;
+import com.supportress.emulator.TenantUsers;
 import com.supportress.shared.config.FunctionApplication;
 import com.supportress.shared.config.FunctionEnvironment;
 import com.supportress.upload.api.UploadApiHandler;
@@ -47,14 +49,18 @@ public final class UploadFixture implements AutoCloseable {
     public final EmulatedStack stack;
     private final Clock clock;
     private final UploadApiHandler api;
+    private final ApiGateway gateway;
+    private final String token;
 
-    /** {@code apiVariables} override upload-api's environment (smaller parts in tests). */
+    /** {@code apiVariables} override upload-api's environment (smaller parts in tests); calls carry a tenant user's ID token. */
     public UploadFixture(EmulatedStack stack, Clock clock, Map<String, String> apiVariables) {
         this.stack = stack;
         this.clock = clock;
         Map<String, String> variables = new HashMap<>(stack.environment("UploadApiFunction").variables());
         variables.putAll(apiVariables);
         this.api = new UploadApiHandler(FunctionApplication.builder(FunctionEnvironment.of(variables)).singletons(clock).start());
+        this.gateway = ApiGateway.of(stack);
+        this.token = new TenantUsers(stack).idToken(TENANT);
     }
 
     /** An ingest handler as Lambda builds it, with environment overrides and extra beans (an interceptor, say). */
@@ -78,9 +84,9 @@ public final class UploadFixture implements AutoCloseable {
     }
 
     public JsonNode call(String method, String path, String body, int expectedStatus) throws Exception {
-        APIGatewayV2HTTPResponse response = api.handleRequest(HttpEvents.request(method, path,
-                Map.of("content-type", "application/json", "x-tenant-id", TENANT),
-                body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), "198.51.100.30"), null);
+        APIGatewayV2HTTPResponse response = gateway.invoke(api, HttpEvents.request(method, path,
+                Map.of("content-type", "application/json", "authorization", "Bearer " + token),
+                body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), "198.51.100.30"));
         if (response.getStatusCode() != expectedStatus) {
             throw new AssertionError(method + " " + path + " answered " + response.getStatusCode() + ": " + response.getBody());
         }
@@ -209,8 +215,10 @@ public final class UploadFixture implements AutoCloseable {
                 .key(Map.of("uploadId", AttributeValue.fromS(uploadId))).consistentRead(true)).item();
     }
 
+    /** Upload records only: the table also holds the tenants' quota counters. */
     public int uploadCount() {
-        return stack.dynamoDb().scan(r -> r.tableName(stack.physicalName("UploadsTable"))).count();
+        return (int) stack.dynamoDb().scan(r -> r.tableName(stack.physicalName("UploadsTable"))).items().stream()
+                .filter(item -> item.get("uploadId").s().startsWith("upl_")).count();
     }
 
     public String bucket() {

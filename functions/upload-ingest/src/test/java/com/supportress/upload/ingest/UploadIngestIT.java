@@ -286,6 +286,15 @@ class UploadIngestIT {
         assertEquals(1, result.expired());
         assertEquals("failed", uploads.item(neverUploaded).get("status").s());
         assertEquals("never uploaded before the upload expired", uploads.item(neverUploaded).get("reason").s());
+        assertEquals(List.of(), openUploadsOfTheTenant(), "its slot is free again");
+        String day = uploads.item(neverUploaded).get("quotaDay").s();
+        assertEquals("0", uploads.item("quota#bytes#" + UploadFixture.TENANT + "#" + day).get("bytes").n(), "its bytes were given back");
+    }
+
+    /** The tenant's open uploads as the quota counts them (the set is removed with its last member). */
+    private List<String> openUploadsOfTheTenant() {
+        Map<String, AttributeValue> item = uploads.item("quota#open#" + UploadFixture.TENANT);
+        return item == null || !item.containsKey("openUploads") ? List.of() : item.get("openUploads").ss();
     }
 
     private ReconcileService.Result reconcile() {

@@ -39,7 +39,8 @@ public final class ThroughputBenchmark {
 
     public static void main(String[] args) throws Exception {
         int files = args.length > 0 ? Integer.parseInt(args[0]) : FILES;
-        try (UploadFixture bench = new UploadFixture(EmulatedStack.create(Map.of()), Clock.systemUTC(), Map.of())) {
+        // The run keeps up to 1,000 uploads open at once, past the default tenant quota.
+        try (UploadFixture bench = new UploadFixture(EmulatedStack.create(Map.of("OpenUploadsPerTenant", "1000")), Clock.systemUTC(), Map.of())) {
             Map<String, Long> requestedAtMillis = new ConcurrentHashMap<>();
             AtomicBoolean running = new AtomicBoolean(true);
             ExecutorService consumers = Executors.newFixedThreadPool(CONSUMERS);

@@ -2,7 +2,7 @@
 // (upload-parts.js streams them); the bytes go straight to S3 and never through the API.
 'use strict';
 
-const API = ''; // same origin as this page (the local suite); set to the API's URL when hosted elsewhere
+const API = ''; // same origin as this page: PagesFunction serves it through the API it calls
 const POLL_MS = 1000;
 const FINAL = new Set(['replicated', 'quarantined', 'failed']);
 
@@ -13,23 +13,27 @@ function show(status, text) {
   $('status').textContent = text || status;
 }
 
-async function api(method, path, tenant, body) {
+// Every call carries the signed-in user's token (signin.js); the API reads the tenant from it.
+async function api(method, path, body) {
   const response = await fetch(API + path, {
     method,
-    headers: { 'Content-Type': 'application/json', 'X-Tenant-Id': tenant },
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await SignIn.bearerToken()}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = await response.json();
+  if (response.status === 401) {
+    await SignIn.signOut('Your session ended; sign in again.');
+  }
   if (!response.ok) {
     const fields = (json.fields || []).map((f) => `${f.field} ${f.message}`).join('; ');
-    throw new Error(`${json.error}${fields ? ': ' + fields : ''}`);
+    throw new Error(`${json.detail || json.error || json.message}${fields ? ': ' + fields : ''}`);
   }
   return json;
 }
 
-async function pollUntilFinal(uploadId, tenant) {
+async function pollUntilFinal(uploadId) {
   for (;;) {
-    const upload = await api('GET', `/uploads/${uploadId}`, tenant);
+    const upload = await api('GET', `/uploads/${uploadId}`);
     show(upload.status, upload.reason ? `${upload.status}: ${upload.reason}` : upload.status);
     if (upload.sha256 || upload.compositeSha256) $('sha256').textContent = upload.sha256 || upload.compositeSha256;
     if (upload.replicaRegion) {
@@ -43,21 +47,20 @@ async function pollUntilFinal(uploadId, tenant) {
 async function upload(event) {
   event.preventDefault();
   const file = $('file').files[0];
-  const tenant = $('tenant').value.trim();
   const progress = (bytes) => { $('progress').value = file.size === 0 ? 1 : bytes / file.size; };
   $('start').disabled = true;
   try {
     show('requesting', 'requesting an upload');
-    const uploadId = await PartUploads.send(file, (method, path, body) => api(method, path, tenant, body), {
-      // The same file picked again after a reload resumes its upload.
-      storageKey: `supportress-upload:${tenant}:${file.name}:${file.size}:${file.lastModified}`,
+    const uploadId = await PartUploads.send(file, api, {
+      // The same file picked again by the same tenant after a reload resumes its upload.
+      storageKey: `supportress-upload:${$('tenant').textContent}:${file.name}:${file.size}:${file.lastModified}`,
       onUpload: (id) => { $('upload-id').textContent = id; },
       onProgress: progress,
       onStatus: show,
     });
     progress(file.size);
     show('pending', 'uploaded; checking and replicating');
-    await pollUntilFinal(uploadId, tenant);
+    await pollUntilFinal(uploadId);
   } catch (error) {
     show('error', error.message);
   } finally {
@@ -66,3 +69,7 @@ async function upload(event) {
 }
 
 $('upload-form').addEventListener('submit', upload);
+SignIn.onChange((signedIn) => {
+  $('upload-form').hidden = !signedIn;
+  if (signedIn && $('status').dataset.status === 'idle') show('idle', 'choose a file');
+});
