@@ -42,7 +42,11 @@ public final class ReplicationBenchmark {
     }
 
     /** Arguments: the function JVM's heap option (-Xmx256m), then the large sizes in GiB (1 5). */
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        BenchmarkRun.exitAfter(() -> run(args));
+    }
+
+    private static void run(String[] args) throws Exception {
         String heap = args.length > 0 ? args[0] : "-Xmx256m";
         List<Long> sizes = args.length > 1 ? List.of(args).subList(1, args.length).stream().map(gib -> Long.parseLong(gib) * GIB).toList()
                 : List.of(GIB, 5 * GIB);
@@ -67,7 +71,6 @@ public final class ReplicationBenchmark {
         }
         print(runs);
         System.out.printf("load average %.2f at the end%n", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        System.exit(0);
     }
 
     /** A function JVM ingests the upload's ObjectCreated event; the object must end replicated, at its full size. */
@@ -98,11 +101,14 @@ public final class ReplicationBenchmark {
         return all.stream().filter(message -> message.body().contains(uploadId)).limit(1).toList();
     }
 
-    /** Puts the upload back to stored with no replica, so the next run copies it again from scratch. */
+    /**
+     * Puts the upload back to stored with no replica, so the next run copies it again from scratch. The replica's one
+     * version is found by HEAD: moto's ListObjectVersions deep-copies every object of the bucket, GiBs here.
+     */
     private static void unreplicate(UploadFixture uploads, String uploadId) {
-        uploads.replicaS3().listObjectVersions(r -> r.bucket(uploads.replicaBucket()).prefix(UploadFixture.key(uploadId))).versions()
-                .forEach(version -> uploads.replicaS3().deleteObject(r -> r.bucket(uploads.replicaBucket())
-                        .key(version.key()).versionId(version.versionId())));
+        String key = UploadFixture.key(uploadId);
+        String version = uploads.replicaS3().headObject(r -> r.bucket(uploads.replicaBucket()).key(key)).versionId();
+        uploads.replicaS3().deleteObject(r -> r.bucket(uploads.replicaBucket()).key(key).versionId(version));
         uploads.stack.dynamoDb().updateItem(r -> r.tableName(uploads.stack.physicalName("UploadsTable"))
                 .key(Map.of("uploadId", AttributeValue.fromS(uploadId)))
                 .updateExpression("SET #status = :stored, replicationPending = :pending REMOVE replicatedAt, replicaRegion, replicationLagMillis")

@@ -37,7 +37,11 @@ public final class ThroughputBenchmark {
     private ThroughputBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        BenchmarkRun.exitAfter(() -> run(args));
+    }
+
+    private static void run(String[] args) throws Exception {
         int files = args.length > 0 ? Integer.parseInt(args[0]) : FILES;
         // The run keeps up to 1,000 uploads open at once, past the default tenant quota.
         try (UploadFixture bench = new UploadFixture(EmulatedStack.create(Map.of("OpenUploadsPerTenant", "1000")), Clock.systemUTC(), Map.of())) {
@@ -85,7 +89,6 @@ public final class ThroughputBenchmark {
             System.out.printf("  all %d created and PUT (API + presigned PUT) after %.1f s%n", files, (uploadedAt - started) / 1000.0);
             report(files, started, records, requestedAtMillis);
         }
-        System.exit(0);
     }
 
     /** One message per invocation, as the template's BatchSize of 1 has Lambda do; a failed message is left to return. */
