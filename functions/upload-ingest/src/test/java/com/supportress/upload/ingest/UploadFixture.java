@@ -200,10 +200,17 @@ public final class UploadFixture implements AutoCloseable {
         stack.sqs().deleteMessage(r -> r.queueUrl(queueUrl()).receiptHandle(message.receiptHandle()));
     }
 
+    /** Every upload record (the table also holds the tenants' quota counters). */
     public List<Map<String, AttributeValue>> allUploads() {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
-        stack.dynamoDb().scanPaginator(r -> r.tableName(stack.physicalName("UploadsTable"))).items().forEach(items::add);
+        stack.dynamoDb().scanPaginator(r -> r.tableName(stack.physicalName("UploadsTable"))).items().stream()
+                .filter(item -> item.get("uploadId").s().startsWith("upl_")).forEach(items::add);
         return items;
+    }
+
+    /** Upload records only. */
+    public int uploadCount() {
+        return allUploads().size();
     }
 
     public String queueUrl() {
@@ -215,11 +222,7 @@ public final class UploadFixture implements AutoCloseable {
                 .key(Map.of("uploadId", AttributeValue.fromS(uploadId))).consistentRead(true)).item();
     }
 
-    /** Upload records only: the table also holds the tenants' quota counters. */
-    public int uploadCount() {
-        return (int) stack.dynamoDb().scan(r -> r.tableName(stack.physicalName("UploadsTable"))).items().stream()
-                .filter(item -> item.get("uploadId").s().startsWith("upl_")).count();
-    }
+
 
     public String bucket() {
         return stack.physicalName("UploadBucket");

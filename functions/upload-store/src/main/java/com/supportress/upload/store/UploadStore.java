@@ -279,15 +279,25 @@ public class UploadStore {
                 .expressionAttributeNames(Map.of("#status", "status"))
                 .expressionAttributeValues(allValues)
                 .build();
-        List<TransactWriteItem> items = new ArrayList<>();
-        items.add(TransactWriteItem.builder().update(statusChange).build());
-        if (from.contains(UploadStatus.PENDING)) {
-            Optional<List<TransactWriteItem>> quota = quotaRelease(uploadId, to == UploadStatus.FAILED);
-            if (quota.isEmpty()) {
+        if (!from.contains(UploadStatus.PENDING)) {
+            // Nothing to release with it: one conditional write (a one-item transaction costs twice the capacity).
+            try {
+                dynamoDb.updateItem(UpdateItemRequest.builder().tableName(table).key(statusChange.key())
+                        .updateExpression(statusChange.updateExpression()).conditionExpression(statusChange.conditionExpression())
+                        .expressionAttributeNames(statusChange.expressionAttributeNames())
+                        .expressionAttributeValues(statusChange.expressionAttributeValues()).build());
+                return true;
+            } catch (ConditionalCheckFailedException e) {
                 return false;
             }
-            items.addAll(quota.get());
         }
+        List<TransactWriteItem> items = new ArrayList<>();
+        items.add(TransactWriteItem.builder().update(statusChange).build());
+        Optional<List<TransactWriteItem>> quota = quotaRelease(uploadId, to == UploadStatus.FAILED);
+        if (quota.isEmpty()) {
+            return false;
+        }
+        items.addAll(quota.get());
         try {
             transact(items);
             return true;
