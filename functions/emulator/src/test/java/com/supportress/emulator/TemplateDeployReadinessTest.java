@@ -40,7 +40,8 @@ class TemplateDeployReadinessTest {
     private static final Set<String> EXACT_POLICY_TEMPLATES = Set.of(
             "AWSSecretsManagerGetSecretValuePolicy", "SNSPublishMessagePolicy", "KMSDecryptPolicy", "LambdaInvokePolicy");
     // The alarms operations cannot do without; each is an alarm whose Metadata.AlarmFor names the purpose.
-    private static final Set<String> REQUIRED_ALARMS = Set.of("replication-lag", "backup-failure", "webhook-errors", "billing-credentials");
+    private static final Set<String> REQUIRED_ALARMS = Set.of("replication-lag", "backup-failure", "webhook-errors", "billing-credentials",
+            "incident-mail-failed");
     private static final Set<String> ASYNC_EVENT_TYPES = Set.of("S3", "SNS", "EventBridgeRule", "CloudWatchEvent", "Schedule", "ScheduleV2");
 
     // Resources that hold data or guard it: a stack deletion or replacement must never take them along.
@@ -53,9 +54,8 @@ class TemplateDeployReadinessTest {
     private static final Map<String, String> TOPIC_PUBLISHERS = Map.of("AWS::CloudWatch::Alarm", "cloudwatch.amazonaws.com",
             "AWS::Events::Rule", "events.amazonaws.com", "AWS::S3::Bucket", "s3.amazonaws.com");
     private static final Pattern PLACEHOLDER = Pattern.compile("(?i)replace|change|placeholder|example|dummy|todo|whsec_|sk_live|sk_test|rk_live|rk_test");
-    private static final Pattern CREDENTIAL_NAME = Pattern.compile("(?i)secret|password|token|key");
-    // Named like credentials, but settings: which kind of token (id or access) the upload API accepts.
-    private static final Set<String> SETTINGS_NAMED_LIKE_CREDENTIALS = Set.of("TOKEN_USE");
+    // TOKEN_USE names a claim value (id or access), not a credential.
+    private static final Pattern CREDENTIAL_NAME = Pattern.compile("(?i)secret|password|token(?!_use)|key");
 
     private final SamTemplate template = SamTemplate.load();
 
@@ -152,7 +152,7 @@ class TemplateDeployReadinessTest {
         });
         template.resourcesOfType("AWS::Serverless::Function").keySet().forEach(id ->
                 SamTemplate.mapAt(SamTemplate.mapAt(template.functionProperties(id), "Environment"), "Variables").forEach((name, value) -> {
-                    if (CREDENTIAL_NAME.matcher(name).find() && !name.endsWith("_ARN") && !SETTINGS_NAMED_LIKE_CREDENTIALS.contains(name) || PLACEHOLDER.matcher(String.valueOf(value)).find()
+                    if (CREDENTIAL_NAME.matcher(name).find() && !name.endsWith("_ARN") || PLACEHOLDER.matcher(String.valueOf(value)).find()
                             && String.valueOf(value).matches("(?i).*(whsec_|sk_|rk_).*")) {
                         offenders.add(id + " sets " + name + " in its environment: pass a secret's ARN instead");
                     }

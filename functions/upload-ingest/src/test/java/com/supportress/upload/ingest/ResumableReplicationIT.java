@@ -1,7 +1,6 @@
 package com.supportress.upload.ingest;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.Emulator;
 import com.supportress.emulator.EmulatorSemantics;
@@ -12,6 +11,7 @@ import com.supportress.emulator.SqsEvents;
 import com.supportress.upload.store.LeaseAttempt;
 import com.supportress.upload.store.UploadStore;
 import io.micronaut.context.ApplicationContext;
+import com.supportress.shared.schedule.ScheduleEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -174,7 +174,7 @@ class ResumableReplicationIT {
 
     private ReconcileService.Result reconcile() {
         try (UploadReconcileHandler reconcile = new UploadReconcileHandler(stack.start("UploadReconcileFunction", clock))) {
-            return reconcile.handleRequest(SampleEvents.load("upload-ingest/reconcile-schedule.json", ScheduledEvent.class), null);
+            return reconcile.handleRequest(SampleEvents.load("upload-ingest/reconcile-schedule.json", ScheduleEvent.class), null);
         }
     }
 

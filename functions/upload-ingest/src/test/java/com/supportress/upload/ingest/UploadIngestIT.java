@@ -2,7 +2,6 @@ package com.supportress.upload.ingest;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.Emulator;
@@ -10,6 +9,7 @@ import com.supportress.emulator.EmulatorSemantics;
 import com.supportress.emulator.MutableClock;
 import com.supportress.emulator.SampleEvents;
 import com.supportress.emulator.SqsEvents;
+import com.supportress.shared.schedule.ScheduleEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -299,7 +299,7 @@ class UploadIngestIT {
 
     private ReconcileService.Result reconcile() {
         try (UploadReconcileHandler reconcile = new UploadReconcileHandler(stack.start("UploadReconcileFunction", clock))) {
-            return reconcile.handleRequest(SampleEvents.load("upload-ingest/reconcile-schedule.json", ScheduledEvent.class), null);
+            return reconcile.handleRequest(SampleEvents.load("upload-ingest/reconcile-schedule.json", ScheduleEvent.class), null);
         }
     }
 
