@@ -217,6 +217,18 @@ class UploadPageIT {
         }
     }
 
+    @Test
+    void refusedUploadShowsTheProblemDetailsTitleStatusAndInvalidField() throws Exception {
+        Path empty = Files.createTempFile("empty", ".txt");
+
+        signIn(users.create(TENANT), TenantUsers.PASSWORD, null);
+        String status = upload(empty, Duration.ofSeconds(30));
+
+        assertEquals("error", status);
+        String shown = browser.findElement(By.id("status")).getText();
+        assertTrue(shown.startsWith("Invalid request fields (400): size must be"), shown);
+    }
+
     /** Picks the file, presses Upload and waits for the page to show a final status (or the timeout). */
     private static String upload(Path file, Duration timeout) throws InterruptedException {
         startUpload(file);

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Lambda entry point for UploadEventsQueue. Each message succeeds or fails on its own: a failed one is
@@ -37,7 +38,10 @@ public class UploadIngestHandler extends FunctionHandler<SQSEvent, SQSBatchRespo
         InvocationBudget budget = InvocationBudget.of(invocationContext(), getApplicationContext().getBean(Clock.class),
                 getApplicationContext().getBean(IngestConfig.class).copySafetyMargin());
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-        for (SQSEvent.SQSMessage message : event.getRecords()) {
+        // SQS never sends an event without records, nor a null record; whatever arrives must not fail the whole batch.
+        List<SQSEvent.SQSMessage> messages = event == null || event.getRecords() == null ? List.of()
+                : event.getRecords().stream().filter(Objects::nonNull).toList();
+        for (SQSEvent.SQSMessage message : messages) {
             try (LogContext ignored = LogContext.forRequest(message.getMessageId())) {
                 try {
                     boolean returnsLater = false;

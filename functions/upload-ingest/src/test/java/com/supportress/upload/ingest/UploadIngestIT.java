@@ -258,6 +258,28 @@ class UploadIngestIT {
     }
 
     @Test
+    void aBatchWithNoRecordsOrANullRecordNeverThrows() {
+        assertTrue(ingest.handleRequest(new SQSEvent(), null).getBatchItemFailures().isEmpty());
+        SQSEvent withNull = new SQSEvent();
+        withNull.setRecords(new ArrayList<>(java.util.Collections.singletonList(null)));
+        assertTrue(ingest.handleRequest(withNull, null).getBatchItemFailures().isEmpty());
+    }
+
+    @Test
+    void messagesNestedDeeperThanTheLimitOrWithTrailingDataFailAloneWithoutAStackOverflow() {
+        SQSEvent.SQSMessage deep = new SQSEvent.SQSMessage();
+        deep.setMessageId("deep-1");
+        deep.setBody("{\"Records\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}");
+        SQSEvent.SQSMessage trailing = new SQSEvent.SQSMessage();
+        trailing.setMessageId("trailing-1");
+        trailing.setBody("{\"Records\":[]}{\"Records\":[]}");
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(deep, trailing));
+        assertEquals(List.of("deep-1", "trailing-1"), ingest.handleRequest(event, null).getBatchItemFailures().stream()
+                .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList());
+    }
+
+    @Test
     void reconciliationRedrivesObjectsNotReplicatedWithinFifteenMinutes() throws Exception {
         byte[] file = png(256);
         String lagging = uploads.putUpload("photo.png", "image/png", file);
