@@ -10,6 +10,7 @@ import com.supportress.emulator.EmulatorSemantics;
 import com.supportress.emulator.SentMail;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Integration tier: billing webhooks against the emulator (moto unless AWS_ENDPOINT_URL is set), one fresh stack per test. */
+@Tag("emulator")
 class BillingWebhooksIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();

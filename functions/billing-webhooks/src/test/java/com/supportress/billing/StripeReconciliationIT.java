@@ -6,6 +6,7 @@ import com.supportress.emulator.SentMail;
 import com.supportress.shared.schedule.ScheduleEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Integration tier: Stripe reconciliation against the emulator and a local stand-in for Stripe's Events API. */
+@Tag("emulator")
 class StripeReconciliationIT {
 
     private BillingStack billing;

@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ContainerNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,7 +17,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * What an attacker or a broken client sends, as jqwik arbitraries: hostile text and numbers, JSON trees with a few
+ * What an attacker or a broken client sends, as generators: hostile text and numbers, JSON trees with a few
  * values replaced, removed or nested deep, and byte-level damage to the serialized body (trailing data, unpaired
  * surrogate escapes, ill-formed UTF-8, duplicate names, truncation).
  */
@@ -33,55 +30,55 @@ final class Hostile {
     }
 
     /** Strings that broke or could break something: separators, controls, bidi, huge, path syntax, emoji. */
-    static Arbitrary<String> strings() {
-        return Arbitraries.oneOf(
-                Arbitraries.of("", " ", "a\u2028b", "a\u2029b", "a\u0085b", "a\u202eb", "a\u200bb", "a\u0000b", "a\r\nBcc: x@y.z", "a\tb",
+    static Gen<String> strings() {
+        return Gen.oneOf(
+                Gen.of("", " ", "a\u2028b", "a\u2029b", "a\u0085b", "a\u202eb", "a\u200bb", "a\u0000b", "a\r\nBcc: x@y.z", "a\tb",
                         "\ufeff", "😀", "../../etc/passwd", "C:\\x", "%00", "${jndi:ldap://x}", "<script>", "upl_" + "0".repeat(40),
                         "inc_" + "a".repeat(32), "evt_1", "cus_TdemoAcme0001", "x".repeat(300), "x".repeat(3000), "é".repeat(201)),
-                Arbitraries.strings().ofMaxLength(40),
-                Arbitraries.strings().all().ofMaxLength(20));
+                Gen.anyChars(40),
+                Gen.anyChars(20));
     }
 
     /** Numbers at and beyond every boundary the code reads: negative, fractional, beyond int64, huge exponents. */
-    static Arbitrary<String> numbers() {
-        return Arbitraries.oneOf(
-                Arbitraries.of("0", "-0", "-1", "1", "1.5", "2.0", "1e2", "1.5e300", "-1.5e300", "1e-400", "1e999999999",
+    static Gen<String> numbers() {
+        return Gen.oneOf(
+                Gen.of("0", "-0", "-1", "1", "1.5", "2.0", "1e2", "1.5e300", "-1.5e300", "1e-400", "1e999999999",
                         "9223372036854775807", "9223372036854775808", "-9223372036854775809", "18446744073709551616",
                         "253402300800", "1" + "0".repeat(99), "1" + "0".repeat(200)),
-                Arbitraries.longs().map(String::valueOf));
+                Gen.longs().map(String::valueOf));
     }
 
     /** A JSON value of any kind, as text: hostile strings and numbers, containers, nesting past every limit. */
-    static Arbitrary<String> values() {
-        return Arbitraries.oneOf(
+    static Gen<String> values() {
+        return Gen.oneOf(
                 strings().map(Hostile::quoted),
                 numbers(),
-                Arbitraries.of("true", "false", "null", "{}", "[]", "[null]", "{\"object\":{}}", "\"\\ud800\"", "\"\\udc00x\"",
+                Gen.of("true", "false", "null", "{}", "[]", "[null]", "{\"object\":{}}", "\"\\ud800\"", "\"\\udc00x\"",
                         "[".repeat(65) + "]".repeat(65), "{\"a\":".repeat(3000) + "1" + "}".repeat(3000),
                         "[".repeat(100_000) + "]".repeat(100_000)));
     }
 
     /** A seed body damaged by one to three tree mutations and, often, byte-level damage. */
-    static Arbitrary<byte[]> mutated(List<String> seeds) {
-        Arbitrary<String> seed = seeds.isEmpty() ? Arbitraries.just("{}") : Arbitraries.of(seeds);
-        Arbitrary<List<TreeMutation>> tree = Combinators.combine(Arbitraries.integers().between(0, 2), values(), strings(), Arbitraries.longs())
-                .as(TreeMutation::new).list().ofMinSize(1).ofMaxSize(3);
-        Arbitrary<ByteMutation> bytes = Combinators.combine(Arbitraries.integers().between(0, 9), Arbitraries.longs()).as(ByteMutation::new);
-        return Combinators.combine(seed, tree, bytes.injectNull(0.4)).as((text, mutations, damage) -> {
-            String body = text;
-            for (TreeMutation mutation : mutations) {
+    static Gen<byte[]> mutated(List<String> seeds) {
+        Gen<String> seed = seeds.isEmpty() ? Gen.just("{}") : Gen.of(seeds);
+        Gen<TreeMutation> treeMutation = random -> new TreeMutation(random.nextInt(3), values().next(random), strings().next(random), random.nextLong());
+        Gen<ByteMutation> byteMutation = random -> new ByteMutation(random.nextInt(10), random.nextLong());
+        return random -> {
+            String body = seed.next(random);
+            for (TreeMutation mutation : treeMutation.list(1, 3).next(random)) {
                 body = mutation.apply(body);
             }
             byte[] utf8 = body.getBytes(StandardCharsets.UTF_8);
+            ByteMutation damage = byteMutation.orNull(0.4).next(random);
             return damage == null ? utf8 : damage.apply(utf8);
-        });
+        };
     }
 
     /** Bodies owing nothing to a seed: random bytes, random text, random JSON values. */
-    static Arbitrary<byte[]> random() {
-        return Arbitraries.oneOf(
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(200),
-                Arbitraries.strings().all().ofMaxLength(100).map(text -> text.getBytes(StandardCharsets.UTF_8)),
+    static Gen<byte[]> random() {
+        return Gen.oneOf(
+                Gen.bytes(200),
+                Gen.anyChars(100).map(text -> text.getBytes(StandardCharsets.UTF_8)),
                 values().map(text -> text.getBytes(StandardCharsets.UTF_8)));
     }
 

@@ -7,14 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.supportress.emulator.HttpEvents;
 import com.supportress.emulator.LocalFunction;
 import com.supportress.emulator.LocalLambdaContext;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AfterContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -35,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Integration tier (emulator): random and mutated requests to every HttpApi route of template.yaml, through the
  * function's real Lambda handler, mostly with the credentials a legitimate caller has (see {@link Credentials}).
  * Promise: never a 5xx or an uncaught Throwable; every error is a problem detail; after a 4xx the function's
- * tables, buckets and mail are exactly as before. Cases per property: {@code jqwik.tries.default} (pom: fuzz.tries).
+ * tables, buckets and mail are exactly as before. Cases per property: {@link Cases#tries()} (pom: fuzz.tries).
  */
 class HttpRoutesFuzzIT {
 
@@ -66,15 +60,16 @@ class HttpRoutesFuzzIT {
 
     private final Map<String, String> fingerprints = new HashMap<>();
 
-    @Property
-    void everyRouteAnswersAnyRequestWithoutA5xxAndStoresNothingOnA4xx(@ForAll("requests") Request request) {
-        assertHandledWithoutFaultAndRefusalsStoreNothing(request);
+    @Test
+    void everyRouteAnswersAnyRequestWithoutA5xxAndStoresNothingOnA4xx() {
+        Cases.check("every route, any request", requestsTo(targets(), 85), this::assertHandledWithoutFaultAndRefusalsStoreNothing);
     }
 
     /** Where the hostile inputs of issue 10 lived: events that pass Stripe's signature or Chargebee's credentials. */
-    @Property
-    void signedProviderEventsWithDamagedContentNeverGetA5xxAndRefusalsStoreNothing(@ForAll("providerEvents") Request request) {
-        assertHandledWithoutFaultAndRefusalsStoreNothing(request);
+    @Test
+    void signedProviderEventsWithDamagedContentNeverGetA5xxAndRefusalsStoreNothing() {
+        Cases.check("signed provider events", requestsTo(targets().stream().filter(target -> target.route().path().startsWith("/webhooks/")).toList(), 100),
+                this::assertHandledWithoutFaultAndRefusalsStoreNothing);
     }
 
     private void assertHandledWithoutFaultAndRefusalsStoreNothing(Request request) {
@@ -100,7 +95,7 @@ class HttpRoutesFuzzIT {
         }
     }
 
-    @AfterContainer
+    @AfterAll
     static void report() {
         System.out.println("HttpRoutesFuzzIT: " + CASES.get() + " requests");
         ANSWERS.forEach((route, statuses) -> System.out.println("  " + route + " " + statuses));
@@ -139,16 +134,6 @@ class HttpRoutesFuzzIT {
         }
     }
 
-    @Provide
-    Arbitrary<Request> requests() {
-        return requestsTo(targets(), 85);
-    }
-
-    @Provide
-    Arbitrary<Request> providerEvents() {
-        return requestsTo(targets().stream().filter(target -> target.route().path().startsWith("/webhooks/")).toList(), 100);
-    }
-
     /** Every route of every function in template.yaml, so a new route is fuzzed without touching this class. */
     private static List<Target> targets() {
         List<Target> targets = new ArrayList<>();
@@ -160,28 +145,26 @@ class HttpRoutesFuzzIT {
         return targets;
     }
 
-    private static Arbitrary<Request> requestsTo(List<Target> targets, int authenticatedPercent) {
-        return Arbitraries.of(targets).flatMap(target -> Combinators.combine(
-                method(target.route()), path(target.route()), headers(), body(target),
-                Arbitraries.integers().between(0, 99), Arbitraries.of(true, false))
-                .as((method, path, headers, body, coin, base64) ->
-                        new Request(target, method, path, headers, body, coin < authenticatedPercent, base64)));
+    private static Gen<Request> requestsTo(List<Target> targets, int authenticatedPercent) {
+        return Gen.of(targets).flatMap(target -> random -> new Request(target, method(target.route()).next(random),
+                path(target.route()).next(random), headers().next(random), body(target).next(random),
+                random.nextInt(100) < authenticatedPercent, random.nextBoolean()));
     }
 
-    private static Arbitrary<String> method(LocalFunction.Route route) {
-        Arbitrary<String> declared = route.method().equals("ANY") ? Arbitraries.of(METHODS) : Arbitraries.just(route.method());
-        return Arbitraries.frequencyOf(Tuple.of(9, declared), Tuple.of(1, Arbitraries.of(METHODS)));
+    private static Gen<String> method(LocalFunction.Route route) {
+        Gen<String> declared = route.method().equals("ANY") ? Gen.of(METHODS) : Gen.just(route.method());
+        return Gen.weighted(List.of(new Gen.Weighted<>(9, declared), new Gen.Weighted<>(1, Gen.of(METHODS))));
     }
 
     /** The route's path with its parameters filled by ids of the right shape, hostile text, or nothing. */
-    private static Arbitrary<String> path(LocalFunction.Route route) {
-        Arbitrary<String> parameter = Arbitraries.oneOf(
-                Arbitraries.strings().withCharRange('0', '9').withCharRange('a', 'f').ofLength(40).map(hex -> "upl_" + hex),
-                Arbitraries.of("stripe", "chargebee", "stripe-charge", "cus_TdemoAcme0001", "x".repeat(3000), "%2e%2e", "..", "a%00b"),
-                Arbitraries.strings().alpha().numeric().withChars("-_.~%").ofMinLength(1).ofMaxLength(30));
+    private static Gen<String> path(LocalFunction.Route route) {
+        Gen<String> parameter = Gen.oneOf(
+                Gen.strings("0123456789abcdef", 40, 40).map(hex -> "upl_" + hex),
+                Gen.of("stripe", "chargebee", "stripe-charge", "cus_TdemoAcme0001", "x".repeat(3000), "%2e%2e", "..", "a%00b"),
+                Gen.strings("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~%", 1, 30));
         String template = route.path();
         int parameters = template.split("\\{", -1).length - 1;
-        return parameter.list().ofSize(parameters).map(values -> {
+        return parameter.list(parameters, parameters).map(values -> {
             String path = template;
             for (String value : values) {
                 path = path.replaceFirst("\\{[^}]+}", java.util.regex.Matcher.quoteReplacement(value));
@@ -190,30 +173,31 @@ class HttpRoutesFuzzIT {
         });
     }
 
-    private static Arbitrary<Map<String, String>> headers() {
-        Arbitrary<String> contentType = Arbitraries.of("application/json", "application/json; charset=utf-8", "application/json ; charset=UTF-8",
+    private static Gen<Map<String, String>> headers() {
+        Gen<String> contentType = Gen.of("application/json", "application/json; charset=utf-8", "application/json ; charset=UTF-8",
                 "APPLICATION/JSON", "application/json;", "application/jsonx", "text/plain", "application/json; charset=latin1",
                 "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json; charset=\"utf-8\"");
-        Arbitrary<Map.Entry<String, String>> extra = Combinators.combine(
-                Arbitraries.of("x-tenant-id", "idempotency-key", "stripe-signature", "authorization", "content-type", "origin"),
-                Hostile.strings()).as(Map::entry);
-        return Combinators.combine(contentType.injectNull(0.1), extra.list().ofMaxSize(2)).as((type, extras) -> {
+        Gen<Map.Entry<String, String>> extra = random -> Map.entry(
+                Gen.of("x-tenant-id", "idempotency-key", "stripe-signature", "authorization", "content-type", "origin").next(random),
+                Hostile.strings().next(random));
+        return random -> {
+            String type = contentType.orNull(0.1).next(random);
             Map<String, String> headers = new LinkedHashMap<>();
             if (type != null) {
                 headers.put("content-type", type);
             }
-            extras.forEach(entry -> headers.put(entry.getKey(), entry.getValue()));
+            extra.list(0, 2).next(random).forEach(entry -> headers.put(entry.getKey(), entry.getValue()));
             return headers;
-        });
+        };
     }
 
-    private static Arbitrary<byte[]> body(Target target) {
-        Arbitrary<byte[]> seeds = target.seeds().isEmpty() ? Arbitraries.just("{}".getBytes(StandardCharsets.UTF_8))
-                : Arbitraries.of(target.seeds()).map(seed -> seed.getBytes(StandardCharsets.UTF_8));
-        return Arbitraries.frequencyOf(
-                Tuple.of(6, Hostile.mutated(target.seeds())),
-                Tuple.of(2, Hostile.random()),
-                Tuple.of(1, seeds),
-                Tuple.of(1, Arbitraries.just(new byte[0])));
+    private static Gen<byte[]> body(Target target) {
+        Gen<byte[]> seeds = target.seeds().isEmpty() ? Gen.just("{}".getBytes(StandardCharsets.UTF_8))
+                : Gen.of(target.seeds()).map(seed -> seed.getBytes(StandardCharsets.UTF_8));
+        return Gen.weighted(List.of(
+                new Gen.Weighted<>(6, Hostile.mutated(target.seeds())),
+                new Gen.Weighted<>(2, Hostile.random()),
+                new Gen.Weighted<>(1, seeds),
+                new Gen.Weighted<>(1, Gen.just(new byte[0]))));
     }
 }

@@ -22,6 +22,7 @@ import com.supportress.shared.schedule.ScheduleEvent;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -50,6 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Integration tier: incident intake against the emulator (moto unless AWS_ENDPOINT_URL is set), one fresh stack per test. */
+@Tag("emulator")
 class IncidentIntakeIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -440,7 +442,7 @@ class IncidentIntakeIT {
         }
     }
 
-    /** DynamoDB hangs before anything is stored: 503 with Retry-After and a JSON body, well before API Gateway's 29 s. */
+    /** DynamoDB hangs before anything is stored: 503 with Retry-After and a problem detail, well before API Gateway's 29 s. */
     @Test
     void stalledTableAnswers503WithRetryAfterInTime() throws Exception {
         try (StalledEndpoint dynamoDb = new StalledEndpoint(); IncidentIntakeHandler stalled = handlerWith("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb)) {
@@ -450,8 +452,8 @@ class IncidentIntakeIT {
 
             assertEquals(503, response.getStatusCode(), response.getBody());
             assertEquals(String.valueOf(ServerError.RETRY_AFTER_SECONDS), response.getHeaders().get("retry-after"));
-            assertEquals("application/json", response.getHeaders().get("content-type"));
-            assertTrue(JSON.readTree(response.getBody()).isObject());
+            assertEquals("application/problem+json", response.getHeaders().get("content-type"));
+            assertEquals(503, JSON.readTree(response.getBody()).get("status").asInt());
             assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "answered after " + took);
         }
         assertEquals(0, reportCount());

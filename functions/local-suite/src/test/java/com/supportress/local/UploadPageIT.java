@@ -7,6 +7,7 @@ import com.supportress.emulator.TenantUsers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -51,6 +52,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * parts here, so files of tens of MiB have many parts. Any CSP violation the browser reports fails the test.
  * Skipped, with a message, where Chromium is not installed.
  */
+@Tag("emulator")
+@Tag("chromium")
 class UploadPageIT {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");

@@ -12,6 +12,7 @@ import com.supportress.emulator.SqsEvents;
 import com.supportress.shared.schedule.ScheduleEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -42,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * URLs; moto delivers the bucket's notifications to the real queue, and the test hands what it receives to the
  * handler, as the Lambda SQS poller would.
  */
+@Tag("emulator")
 class UploadIngestIT {
 
     static final Map<String, String> SMALL_PARTS = Map.of("SINGLE_PUT_MAX_BYTES", Long.toString(5 * MIB),
