@@ -6,13 +6,19 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.UUID;
 
-/** The Lambda context a local invocation gets: a fresh request id, the function's name, a 30 s budget. */
+/** The Lambda context a local invocation gets: a fresh request id, the function's name, a 30 s budget (or its own timeout). */
 public record LocalLambdaContext(String functionName, String awsRequestId, long deadlineMillis) implements Context {
 
     public static LocalLambdaContext forFunction(String functionName) {
-        return new LocalLambdaContext(functionName, UUID.randomUUID().toString(), System.currentTimeMillis() + 30_000);
+        return forFunction(functionName, Duration.ofSeconds(30));
+    }
+
+    /** As Lambda gives it: the function's configured timeout, counted from now. */
+    public static LocalLambdaContext forFunction(String functionName, Duration timeout) {
+        return new LocalLambdaContext(functionName, UUID.randomUUID().toString(), System.currentTimeMillis() + timeout.toMillis());
     }
 
     @Override

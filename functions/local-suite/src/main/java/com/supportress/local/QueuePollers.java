@@ -9,6 +9,7 @@ import com.supportress.emulator.SamTemplate;
 import com.supportress.emulator.SqsEvents;
 import software.amazon.awssdk.services.sqs.model.Message;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,22 +45,25 @@ final class QueuePollers implements AutoCloseable {
                 int batchSize = Integer.parseInt(String.valueOf(properties.getOrDefault("BatchSize", 10)));
                 LocalFunction function = LocalFunction.named(template, logicalId);
                 RequestHandler<Object, Object> handler = functions.handler(function);
+                // Functions that budget their work (a resumable copy) get the remaining time Lambda would give them.
+                Duration timeout = Duration.ofSeconds(Long.parseLong(String.valueOf(template.functionProperties(logicalId).get("Timeout"))));
                 Thread thread = Thread.ofPlatform().daemon().name("sqs-" + logicalId)
-                        .start(() -> pollers.poll(stack, queueUrl, Math.min(batchSize, 10), function, handler));
+                        .start(() -> pollers.poll(stack, queueUrl, Math.min(batchSize, 10), function, timeout, handler));
                 pollers.threads.add(thread);
             }
         }
         return pollers;
     }
 
-    private void poll(EmulatedStack stack, String queueUrl, int batchSize, LocalFunction function, RequestHandler<Object, Object> handler) {
+    private void poll(EmulatedStack stack, String queueUrl, int batchSize, LocalFunction function, Duration timeout,
+                      RequestHandler<Object, Object> handler) {
         while (running) {
             try {
                 List<Message> messages = stack.sqs().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(batchSize).waitTimeSeconds(1)).messages();
                 if (messages.isEmpty()) {
                     continue;
                 }
-                Object result = handler.handleRequest(SqsEvents.of(messages), LocalLambdaContext.forFunction(function.logicalId()));
+                Object result = handler.handleRequest(SqsEvents.of(messages), LocalLambdaContext.forFunction(function.logicalId(), timeout));
                 Set<String> failed = result instanceof SQSBatchResponse response
                         ? response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).collect(Collectors.toSet())
                         : Set.of();

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /** Lambda entry point for /uploads: create, status, multipart parts, complete and abort. */
 public class UploadApiHandler extends HttpFunctionHandler {
@@ -20,6 +19,8 @@ public class UploadApiHandler extends HttpFunctionHandler {
     private static final int MAX_BODY_BYTES = 16 * 1024;
     private static final String PRIMING_TENANT = "snapstart-priming";
     private static final String PRIMING_UPLOAD_ID = "upl_" + "0".repeat(40);
+    /** SHA-256 of one "\n" byte: any valid value will do, signing is all priming exercises. */
+    private static final String PRIMING_SHA256 = "AbpHGcgLb+kRsJGnwFEktk7uzpZOCcBY74+YBdrKVGs=";
 
     public UploadApiHandler() {
     }
@@ -37,7 +38,7 @@ public class UploadApiHandler extends HttpFunctionHandler {
         handle(primingRequest(config, "GET", "/uploads/" + PRIMING_UPLOAD_ID, ""));
         // The presigner's signing path; signing is local, nothing is sent to S3.
         context.getBean(UploadBucket.class).presignPut(UploadKeys.objectKey(PRIMING_TENANT, PRIMING_UPLOAD_ID), "text/plain", 1,
-                Optional.empty(), Duration.ofSeconds(1));
+                PRIMING_SHA256, Duration.ofSeconds(1));
     }
 
     /** A request as API Gateway passes it after its authorizer verified a token of the priming tenant. */
@@ -68,7 +69,7 @@ public class UploadApiHandler extends HttpFunctionHandler {
                     String tenant = CallerTenant.of(request, config);
                     var body = json.readObjectBody(request, MAX_BODY_BYTES);
                     return ApiResponse.json(200, json.write(uploads.partUrls(tenant, request.pathParameter("id"),
-                            partCount -> PartSelection.partNumbers(body, partCount))));
+                            partCount -> PartSelection.requestedParts(body, partCount))));
                 })
                 .on("GET", "/uploads/{id}/parts", request ->
                         ApiResponse.json(200, json.write(uploads.uploadedParts(CallerTenant.of(request, config), request.pathParameter("id")))))

@@ -1,8 +1,13 @@
 package com.supportress.upload.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.supportress.upload.store.UploadKeys;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumType;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -28,9 +33,10 @@ public class UploadBucket {
     public record SignedRequest(String url, Map<String, String> headers, String expiresAt) {
     }
 
-    /** A part S3 holds for an open multipart upload. */
+    /** A part S3 holds for an open multipart upload, with the SHA-256 S3 verified when it arrived. */
     @Serdeable
-    public record UploadedPart(int partNumber, long size, String etag) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record UploadedPart(int partNumber, long size, String etag, String sha256) {
     }
 
     // S3 may take many seconds to assemble a large object: this call gets most of the request's 29 s, not the 4 s
@@ -47,20 +53,28 @@ public class UploadBucket {
         this.bucket = config.bucket();
     }
 
-    /** If-None-Match: * makes S3 refuse a second PUT to the key while the URL is still valid: an upload is written once. */
-    public SignedRequest presignPut(String key, String contentType, long size, Optional<String> sha256, Duration expiry) {
+    /**
+     * If-None-Match: * makes S3 refuse a second PUT to the key while anything is there (an upload is written once);
+     * x-amz-checksum-sha256 makes S3 refuse bytes with another SHA-256 and keep the checksum with the object.
+     */
+    public SignedRequest presignPut(String key, String contentType, long size, String sha256, Duration expiry) {
         return signed(presigner.presignPutObject(p -> p.signatureDuration(expiry).putObjectRequest(put -> put
-                .bucket(bucket).key(key).contentType(contentType).contentLength(size).checksumSHA256(sha256.orElse(null))
+                .bucket(bucket).key(key).contentType(contentType).contentLength(size).checksumSHA256(sha256)
                 .ifNoneMatch("*"))));
     }
 
+    /** SHA-256 per part, combined as S3's composite: every part must then come with its checksum. */
     public String startMultipart(String key, String contentType) {
-        return s3.createMultipartUpload(r -> r.bucket(bucket).key(key).contentType(contentType)).uploadId();
+        return s3.createMultipartUpload(r -> r.bucket(bucket).key(key).contentType(contentType)
+                .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumType(ChecksumType.COMPOSITE)).uploadId();
     }
 
-    public SignedRequest presignPart(String key, String multipartUploadId, int partNumber, long partLength, Duration expiry) {
+    /** A part URL signed over the part's length and SHA-256: S3 stores only exactly those bytes as this part. */
+    public SignedRequest presignPart(String key, String multipartUploadId, int partNumber, long partLength, String sha256,
+                                     Duration expiry) {
         return signed(presigner.presignUploadPart(p -> p.signatureDuration(expiry).uploadPartRequest(part -> part
-                .bucket(bucket).key(key).uploadId(multipartUploadId).partNumber(partNumber).contentLength(partLength))));
+                .bucket(bucket).key(key).uploadId(multipartUploadId).partNumber(partNumber).contentLength(partLength)
+                .checksumSHA256(sha256))));
     }
 
     /** The parts S3 holds, or empty when the multipart upload is no longer open (completed or aborted). */
@@ -68,16 +82,17 @@ public class UploadBucket {
         List<UploadedPart> parts = new ArrayList<>();
         try {
             s3.listPartsPaginator(r -> r.bucket(bucket).key(key).uploadId(multipartUploadId)).parts()
-                    .forEach(part -> parts.add(new UploadedPart(part.partNumber(), part.size(), part.eTag())));
+                    .forEach(part -> parts.add(new UploadedPart(part.partNumber(), part.size(), part.eTag(), part.checksumSHA256())));
         } catch (NoSuchUploadException e) {
             return Optional.empty();
         }
         return Optional.of(parts);
     }
 
+    /** Names each part's ETag and SHA-256: S3 refuses to assemble a part whose checksum differs. */
     public void completeMultipart(String key, String multipartUploadId, List<UploadedPart> parts) {
         List<CompletedPart> completed = parts.stream()
-                .map(part -> CompletedPart.builder().partNumber(part.partNumber()).eTag(part.etag()).build())
+                .map(part -> CompletedPart.builder().partNumber(part.partNumber()).eTag(part.etag()).checksumSHA256(part.sha256()).build())
                 .toList();
         s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(multipartUploadId).ifNoneMatch("*")
                 .multipartUpload(m -> m.parts(completed))
@@ -93,8 +108,10 @@ public class UploadBucket {
         }
     }
 
-    public void delete(String key) {
-        s3.deleteObject(r -> r.bucket(bucket).key(key));
+    /** Leaves the closing marker at a live key (see UploadKeys), so no presigned URL can write there again. */
+    public void close(String key, String why) {
+        s3.putObject(r -> r.bucket(bucket).key(key).contentType("application/octet-stream")
+                .metadata(Map.of(UploadKeys.CLOSED_METADATA, why)), RequestBody.empty());
     }
 
     private static SignedRequest signed(PresignedRequest request) {

@@ -5,6 +5,7 @@ import com.supportress.shared.http.ClientErrorException;
 import com.supportress.shared.http.FieldError;
 import com.supportress.shared.ids.UnguessableIds;
 import com.supportress.shared.log.LogContext;
+import com.supportress.upload.store.S3Checksums;
 import com.supportress.upload.store.TenantQuota;
 import com.supportress.upload.store.UploadKeys;
 import com.supportress.upload.store.UploadMode;
@@ -14,6 +15,7 @@ import com.supportress.upload.store.UploadStore;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -56,12 +58,12 @@ public class UploadService {
         LogContext.put("uploadId", uploadId);
         String key = UploadKeys.objectKey(tenant, uploadId);
         Instant expiresAt = now.plus(config.uploadWindow());
-        if (request.size() <= config.singlePutMaxBytes()) {
+        if (request.method() == UploadMode.PUT) {
             record(UploadRecord.pending(uploadId, tenant, request.fileName(), request.contentType(), request.size(),
                     request.sha256(), UploadMode.PUT, Optional.empty(), request.size(), 1, now, expiresAt));
             LOG.info("upload created mode=PUT size={}", request.size());
             return UploadViews.Instructions.put(uploadId,
-                    bucket.presignPut(key, request.contentType(), request.size(), request.sha256(), config.urlExpiry()));
+                    bucket.presignPut(key, request.contentType(), request.size(), request.sha256().orElseThrow(), config.urlExpiry()));
         }
         long partSize = partSize(request.size());
         int partCount = Math.toIntExact(ceilDiv(request.size(), partSize));
@@ -105,13 +107,14 @@ public class UploadService {
         return UploadViews.Status.of(owned(tenant, uploadId));
     }
 
-    public UploadViews.PartUrls partUrls(String tenant, String uploadId, Function<Integer, List<Integer>> selectParts) {
+    /** URLs for the requested parts, each signed over the part's length and the SHA-256 the client declares for it. */
+    public UploadViews.PartUrls partUrls(String tenant, String uploadId, Function<Integer, List<PartSelection.RequestedPart>> selectParts) {
         UploadRecord upload = openMultipart(tenant, uploadId);
         List<UploadViews.PartUrl> urls = new ArrayList<>();
-        for (int partNumber : selectParts.apply(upload.partCount())) {
+        for (PartSelection.RequestedPart part : selectParts.apply(upload.partCount())) {
             UploadBucket.SignedRequest signed = bucket.presignPart(upload.objectKey(), upload.multipartUploadId().orElseThrow(),
-                    partNumber, partLength(upload, partNumber), config.urlExpiry());
-            urls.add(new UploadViews.PartUrl(partNumber, signed.url(), signed.headers(), signed.expiresAt()));
+                    part.partNumber(), upload.partLength(part.partNumber()), part.sha256(), config.urlExpiry());
+            urls.add(new UploadViews.PartUrl(part.partNumber(), signed.url(), signed.headers(), signed.expiresAt()));
         }
         return new UploadViews.PartUrls(urls);
     }
@@ -122,8 +125,9 @@ public class UploadService {
     }
 
     /**
-     * Completes a multipart upload only when every part is in S3 with the ETag the client names and the
-     * size the declared file implies; otherwise 400, and the upload stays open for the client to fix.
+     * Completes a multipart upload only when every part is in S3 with the ETag and SHA-256 the client names and
+     * the size the declared file implies; otherwise 400, and the upload stays open for the client to fix. The
+     * composite checksum those part SHA-256s imply is recorded first: it is what ingest requires S3 to report.
      */
     public UploadViews.Status complete(String tenant, String uploadId, Function<Integer, List<PartSelection.ClaimedPart>> readParts) {
         UploadRecord upload = openMultipart(tenant, uploadId);
@@ -139,21 +143,39 @@ public class UploadService {
                 errors.add(new FieldError("parts[" + i + "]", "part " + part.partNumber() + " has not been uploaded"));
             } else if (!unquoted(stored.etag()).equals(unquoted(part.etag()))) {
                 errors.add(new FieldError("parts[" + i + "].etag", "does not match the ETag S3 returned for part " + part.partNumber()));
-            } else if (stored.size() != partLength(upload, part.partNumber())) {
+            } else if (stored.sha256() != null && !stored.sha256().equals(part.sha256())) {
+                errors.add(new FieldError("parts[" + i + "].sha256", "does not match the SHA-256 S3 verified for part " + part.partNumber()));
+            } else if (stored.size() != upload.partLength(part.partNumber())) {
                 errors.add(new FieldError("parts[" + i + "]", "part " + part.partNumber() + " is " + stored.size()
-                        + " bytes; expected " + partLength(upload, part.partNumber())));
+                        + " bytes; expected " + upload.partLength(part.partNumber())));
             }
         }
         if (!errors.isEmpty()) {
             throw PartSelection.invalid(errors);
         }
-        bucket.completeMultipart(upload.objectKey(), multipartId, claimed.stream()
-                .map(part -> held.get(part.partNumber())).toList());
+        String composite = S3Checksums.composite(claimed.stream().map(PartSelection.ClaimedPart::sha256).toList());
+        if (!store.recordCompositeSha256(uploadId, composite)) {
+            throw new ClientErrorException(new ClientError.Conflict("upload changed while completing; read its status again"));
+        }
+        try {
+            bucket.completeMultipart(upload.objectKey(), multipartId, claimed.stream()
+                    .map(part -> new UploadBucket.UploadedPart(part.partNumber(), 0, held.get(part.partNumber()).etag(), part.sha256()))
+                    .toList());
+        } catch (S3Exception e) {
+            if (e.statusCode() != 400) {
+                throw e;
+            }
+            // S3 refuses a part whose checksum or ETag it does not hold (InvalidPart, BadDigest): the client's to fix.
+            throw PartSelection.invalid("parts", "S3 refused to assemble the parts: " + e.awsErrorDetails().errorCode());
+        }
         LOG.info("multipart upload completed parts={}", claimed.size());
-        return UploadViews.Status.of(upload);
+        return UploadViews.Status.of(store.find(uploadId).orElseThrow());
     }
 
-    /** Aborts a pending upload: its multipart upload (if any) is aborted and any object already sent is deleted. */
+    /**
+     * Aborts a pending upload: its key gets the closing marker and its multipart upload (if any) is aborted; bytes
+     * that arrived anyway are removed by the ingest function when the marker's event reaches it.
+     */
     public UploadViews.Status abort(String tenant, String uploadId) {
         UploadRecord upload = owned(tenant, uploadId);
         if (upload.status() != UploadStatus.PENDING) {
@@ -162,8 +184,9 @@ public class UploadService {
         if (!store.markFailed(uploadId, "aborted by the client", clock.instant())) {
             throw new ClientErrorException(new ClientError.Conflict("upload changed while aborting; read its status again"));
         }
+        // The marker first: from then on neither a still-valid PUT URL nor a racing completion can write the key.
+        bucket.close(upload.objectKey(), "aborted");
         upload.multipartUploadId().ifPresent(id -> bucket.abortMultipart(upload.objectKey(), id));
-        bucket.delete(upload.objectKey());
         LOG.info("upload aborted");
         return UploadViews.Status.of(store.find(uploadId).orElseThrow());
     }
@@ -200,10 +223,6 @@ public class UploadService {
     long partSize(long size) {
         long needed = ceilDiv(size, UploadApiConfig.S3_MAX_PARTS);
         return Math.max(config.partSizeBytes(), ceilDiv(needed, UploadApiConfig.MIB) * UploadApiConfig.MIB);
-    }
-
-    private static long partLength(UploadRecord upload, int partNumber) {
-        return partNumber < upload.partCount() ? upload.partSize() : upload.size() - upload.partSize() * (upload.partCount() - 1);
     }
 
     private static long ceilDiv(long a, long b) {

@@ -28,16 +28,20 @@ final class UploadViews {
         }
     }
 
-    /** GET /uploads/{id}: where the upload stands. */
+    /**
+     * GET /uploads/{id}: where the upload stands. {@code sha256} is the file's SHA-256 (a PUT); {@code compositeSha256}
+     * S3's composite of the part SHA-256s, "-N" for N parts (multipart, once completed).
+     */
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Status(String uploadId, String status, String reason, String fileName, String contentType, long size,
-                  String sha256, String createdAt, String replicaRegion, Long replicationLagMillis) {
+                  String method, String sha256, String compositeSha256, String createdAt, String replicaRegion,
+                  Long replicationLagMillis) {
 
         static Status of(UploadRecord upload) {
             return new Status(upload.uploadId(), upload.status().wireName(), upload.reason().orElse(null),
-                    upload.fileName(), upload.contentType(), upload.size(), upload.sha256().orElse(null),
-                    upload.createdAt().toString(), upload.replicaRegion().orElse(null),
+                    upload.fileName(), upload.contentType(), upload.size(), upload.mode().name(), upload.sha256().orElse(null),
+                    upload.compositeSha256().orElse(null), upload.createdAt().toString(), upload.replicaRegion().orElse(null),
                     upload.replicationLagMillis().orElse(null));
         }
     }

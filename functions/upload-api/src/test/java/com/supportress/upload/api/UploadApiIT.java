@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
 
 import java.net.URI;
 import java.net.URLDecoder;
@@ -57,6 +58,8 @@ class UploadApiIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final long MIB = 1024 * 1024;
     private static final String TENANT = "acme";
+    /** A PUT must declare a SHA-256; tests that never send the bytes declare this one. */
+    private static final String DECLARED_SHA256 = "AbpHGcgLb+kRsJGnwFEktk7uzpZOCcBY74+YBdrKVGs=";
 
     private EmulatedStack stack;
     private MutableClock clock;
@@ -151,13 +154,53 @@ class UploadApiIT {
     @Test
     void aPresignedPutWritesTheUploadOnceAndCannotOverwriteIt() throws Exception {
         byte[] file = "first\n".getBytes(StandardCharsets.UTF_8);
-        JsonNode created = created(createUpload("a.txt", "text/plain", file.length, null));
+        JsonNode created = created(createUpload("a.txt", "text/plain", file.length, sha256(file)));
 
         assertEquals(200, put(created.get("url").asText(), created.get("headers"), file));
-        assertEquals(412, put(created.get("url").asText(), created.get("headers"), "other\n".getBytes(StandardCharsets.UTF_8)),
+        assertEquals(412, put(created.get("url").asText(), created.get("headers"), file),
                 "If-None-Match: * is signed, so S3 refuses the second write");
         String key = "tenants/" + TENANT + "/" + created.get("uploadId").asText();
         assertEquals("first\n", stack.s3().getObjectAsBytes(r -> r.bucket(bucket()).key(key)).asUtf8String());
+    }
+
+    @Test
+    void bytesOtherThanTheDeclaredSha256AreRefusedByS3() throws Exception {
+        Emulator.assume(EmulatorSemantics.Guarantee.S3_CHECKSUMS);
+        byte[] declared = "id,amount\n1,20\n".getBytes(StandardCharsets.UTF_8);
+        byte[] sent = "id,amount\n1,99\n".getBytes(StandardCharsets.UTF_8);
+        JsonNode created = created(createUpload("ledger.csv", "text/csv", declared.length, sha256(declared)));
+
+        assertEquals(400, put(created.get("url").asText(), created.get("headers"), sent), "S3 checks the signed x-amz-checksum-sha256");
+        assertFalse(objectExists("tenants/" + TENANT + "/" + created.get("uploadId").asText()));
+    }
+
+    @Test
+    void aSinglePutWithoutItsSha256IsRejectedAndNothingRecorded() throws Exception {
+        assertRejected(createUpload("a.txt", "text/plain", 10, null), 400, "sha256");
+        assertRejected(request("POST", "/uploads", acme, "{\"fileName\":\"a.txt\",\"contentType\":\"text/plain\",\"size\":10,\"sha256\":\" \"}"),
+                400, "sha256");
+    }
+
+    @Test
+    void aMultipartUploadRefusesAWholeFileSha256AndAPutAboveTheSinglePutLimit() throws Exception {
+        assertRejected(createUpload("big.txt", "text/plain", 6 * MIB, sha256(new byte[]{1})), 400, "sha256");
+        ObjectNode tooBigForPut = JSON.createObjectNode().put("fileName", "big.txt").put("contentType", "text/plain")
+                .put("size", 6 * MIB).put("method", "PUT").put("sha256", sha256(new byte[]{1}));
+        assertRejected(request("POST", "/uploads", acme, tooBigForPut.toString()), 400, "method");
+    }
+
+    @Test
+    void aSmallFileCanGoUpAsOnePartWhenTheClientAsksForMultipart() throws Exception {
+        byte[] file = "one small part\n".getBytes(StandardCharsets.UTF_8);
+        ObjectNode body = JSON.createObjectNode().put("fileName", "small.txt").put("contentType", "text/plain")
+                .put("size", file.length).put("method", "multipart");
+        JsonNode created = created(request("POST", "/uploads", acme, body.toString()));
+        assertEquals("MULTIPART", created.get("method").asText());
+        assertEquals(1, created.get("partCount").asInt());
+
+        String uploadId = created.get("uploadId").asText();
+        uploadParts(uploadId, file, file.length);
+        assertEquals(file.length, stack.s3().headObject(r -> r.bucket(bucket()).key("tenants/" + TENANT + "/" + uploadId)).contentLength());
     }
 
     @Test
@@ -169,12 +212,10 @@ class UploadApiIT {
 
     @Test
     void fileNameIsKeptAsMetadataAndNeverShapesTheKey() throws Exception {
-        JsonNode created = created(createUpload("Quarterly report (final).pdf", "application/pdf", 1000, null));
+        JsonNode created = created(createUpload("Quarterly report (final).pdf", "application/pdf", 1000, sha256(new byte[]{1})));
         String uploadId = created.get("uploadId").asText();
         assertEquals("Quarterly report (final).pdf", uploadItem(uploadId).get("fileName").s());
         assertFalse(created.get("url").asText().contains("Quarterly"));
-        assertFalse(query(URI.create(created.get("url").asText())).get("X-Amz-SignedHeaders").contains("x-amz-checksum-sha256"),
-                "no checksum header is signed when none was declared");
     }
 
     @Test
@@ -189,9 +230,11 @@ class UploadApiIT {
     }
 
     @Test
-    void largeFileIsUploadedInPresignedPartsListedForResumeAndCompleted() throws Exception {
+    void largeFileIsUploadedInPartsSignedOverTheirChecksumsListedForResumeAndCompleted() throws Exception {
+        Emulator.assume(EmulatorSemantics.Guarantee.S3_CHECKSUMS);
         byte[] file = new byte[(int) (11 * MIB)];
         Arrays.fill(file, (byte) 'x');
+        file[file.length - 1] = 'y';
         JsonNode created = created(createUpload("big.txt", "text/plain", file.length, null));
         assertEquals("MULTIPART", created.get("method").asText());
         assertEquals(5 * MIB, created.get("partSize").asLong());
@@ -200,20 +243,22 @@ class UploadApiIT {
         JsonNode nothingYet = body(request("GET", "/uploads/" + uploadId + "/parts", acme, null), 200).get("parts");
         assertTrue(nothingYet.isArray() && nothingYet.isEmpty(), "an empty list, not a missing field");
 
-        JsonNode urls = body(request("POST", "/uploads/" + uploadId + "/parts", acme, "{\"partNumbers\":[1,2,3]}"), 200).get("parts");
+        JsonNode urls = body(request("POST", "/uploads/" + uploadId + "/parts", acme, partsBody(file, 5 * MIB, 1, 2, 3)), 200).get("parts");
         assertEquals(3, urls.size());
         ArrayNode completion = JSON.createArrayNode();
         for (JsonNode part : urls) {
             int number = part.get("partNumber").asInt();
+            byte[] bytes = part(file, 5 * MIB, number);
             Map<String, String> query = query(URI.create(part.get("url").asText()));
-            assertTrue(Set.of(query.get("X-Amz-SignedHeaders").split(";")).contains("content-length"), "each part's length is signed");
+            assertTrue(Set.of(query.get("X-Amz-SignedHeaders").split(";")).containsAll(Set.of("content-length", "x-amz-checksum-sha256")),
+                    "each part's length and SHA-256 are signed: " + query.get("X-Amz-SignedHeaders"));
             assertTrue(Integer.parseInt(query.get("X-Amz-Expires")) <= 300);
-            long expectedLength = number < 3 ? 5 * MIB : MIB;
-            assertEquals(Long.toString(expectedLength), part.get("headers").get("content-length").asText());
-            byte[] bytes = Arrays.copyOfRange(file, (int) ((number - 1) * 5 * MIB), (int) Math.min(file.length, number * 5 * MIB));
+            assertEquals(Long.toString(bytes.length), part.get("headers").get("content-length").asText());
+            assertEquals(sha256(bytes), part.get("headers").get("x-amz-checksum-sha256").asText());
             HttpResponse<String> response = HTTP.send(putRequest(part.get("url").asText(), part.get("headers"), bytes), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode());
-            completion.addObject().put("partNumber", number).put("etag", response.headers().firstValue("etag").orElseThrow());
+            completion.addObject().put("partNumber", number).put("etag", response.headers().firstValue("etag").orElseThrow())
+                    .put("sha256", sha256(bytes));
         }
 
         JsonNode listed = body(request("GET", "/uploads/" + uploadId + "/parts", acme, null), 200).get("parts");
@@ -223,7 +268,12 @@ class UploadApiIT {
         JsonNode completed = body(request("POST", "/uploads/" + uploadId + "/complete", acme,
                 JSON.createObjectNode().set("parts", completion).toString()), 200);
         assertEquals("pending", completed.get("status").asText(), "pending until the ingest function has checked the object");
-        assertEquals(file.length, stack.s3().headObject(r -> r.bucket(bucket()).key("tenants/" + TENANT + "/" + uploadId)).contentLength());
+        String composite = compositeSha256(file, 5 * MIB);
+        assertEquals(composite, completed.get("compositeSha256").asText());
+        assertEquals(composite, uploadItem(uploadId).get("declaredCompositeSha256").s());
+        var head = stack.s3().headObject(r -> r.bucket(bucket()).key("tenants/" + TENANT + "/" + uploadId).checksumMode(ChecksumMode.ENABLED));
+        assertEquals(file.length, head.contentLength());
+        assertEquals(composite.split("-")[0], head.checksumSHA256().split("-")[0], "S3's composite is the one recorded");
 
         APIGatewayV2HTTPResponse again = request("POST", "/uploads/" + uploadId + "/complete", acme,
                 JSON.createObjectNode().set("parts", completion).toString());
@@ -232,18 +282,42 @@ class UploadApiIT {
     }
 
     @Test
-    void completingWithAWrongEtagIsRejectedAndTheUploadStaysOpen() throws Exception {
-        JsonNode created = created(createUpload("big.txt", "text/plain", 6 * MIB, null));
-        String uploadId = created.get("uploadId").asText();
-        JsonNode urls = body(request("POST", "/uploads/" + uploadId + "/parts", acme, "{\"partNumbers\":[1,2]}"), 200).get("parts");
-        for (JsonNode part : urls) {
-            byte[] bytes = new byte[(int) part.get("headers").get("content-length").asLong()];
-            assertEquals(200, put(part.get("url").asText(), part.get("headers"), bytes));
-        }
-        String wrong = "{\"parts\":[{\"partNumber\":1,\"etag\":\"\\\"0123456789abcdef0123456789abcdef\\\"\"},"
-                + "{\"partNumber\":2,\"etag\":\"\\\"0123456789abcdef0123456789abcdef\\\"\"}]}";
+    void aPartWithOtherBytesThanItsDeclaredSha256IsRefusedByS3() throws Exception {
+        Emulator.assume(EmulatorSemantics.Guarantee.S3_CHECKSUMS);
+        byte[] file = new byte[(int) (6 * MIB)];
+        String uploadId = created(createUpload("big.txt", "text/plain", file.length, null)).get("uploadId").asText();
+        JsonNode url = body(request("POST", "/uploads/" + uploadId + "/parts", acme, partsBody(file, 5 * MIB, 2)), 200).get("parts").get(0);
+        byte[] other = part(file, 5 * MIB, 2);
+        other[0] = 1;
 
-        JsonNode error = body(request("POST", "/uploads/" + uploadId + "/complete", acme, wrong), 400);
+        assertEquals(400, put(url.get("url").asText(), url.get("headers"), other), "S3 checks the signed x-amz-checksum-sha256 of the part");
+        assertEquals(0, body(request("GET", "/uploads/" + uploadId + "/parts", acme, null), 200).get("parts").size());
+    }
+
+    @Test
+    void completingWithAnotherSha256ThanAPartsIsRejectedAndTheUploadStaysOpen() throws Exception {
+        Emulator.assume(EmulatorSemantics.Guarantee.S3_CHECKSUMS);
+        byte[] file = new byte[(int) (6 * MIB)];
+        String uploadId = created(createUpload("big.txt", "text/plain", file.length, null)).get("uploadId").asText();
+        ArrayNode completion = uploadPartsWithoutCompleting(uploadId, file, 5 * MIB);
+        ((ObjectNode) completion.get(1)).put("sha256", sha256(new byte[]{1}));
+
+        JsonNode error = body(request("POST", "/uploads/" + uploadId + "/complete", acme,
+                JSON.createObjectNode().set("parts", completion).toString()), 400);
+        assertEquals("parts[1].sha256", error.get("fields").get(0).get("field").asText());
+        assertFalse(objectExists("tenants/" + TENANT + "/" + uploadId));
+        assertEquals("pending", uploadItem(uploadId).get("status").s());
+    }
+
+    @Test
+    void completingWithAWrongEtagIsRejectedAndTheUploadStaysOpen() throws Exception {
+        byte[] file = new byte[(int) (6 * MIB)];
+        String uploadId = created(createUpload("big.txt", "text/plain", file.length, null)).get("uploadId").asText();
+        ArrayNode completion = uploadPartsWithoutCompleting(uploadId, file, 5 * MIB);
+        completion.forEach(part -> ((ObjectNode) part).put("etag", "\"0123456789abcdef0123456789abcdef\""));
+
+        JsonNode error = body(request("POST", "/uploads/" + uploadId + "/complete", acme,
+                JSON.createObjectNode().set("parts", completion).toString()), 400);
         assertEquals("parts[0].etag", error.get("fields").get(0).get("field").asText());
         assertFalse(objectExists("tenants/" + TENANT + "/" + uploadId));
         assertEquals(2, body(request("GET", "/uploads/" + uploadId + "/parts", acme, null), 200).get("parts").size());
@@ -254,18 +328,23 @@ class UploadApiIT {
     void completingBeforeEveryPartIsUploadedIsRejected() throws Exception {
         JsonNode created = created(createUpload("big.txt", "text/plain", 6 * MIB, null));
         String uploadId = created.get("uploadId").asText();
-        JsonNode error = body(request("POST", "/uploads/" + uploadId + "/complete", acme,
-                "{\"parts\":[{\"partNumber\":1,\"etag\":\"a\"},{\"partNumber\":2,\"etag\":\"b\"}]}"), 400);
+        JsonNode error = body(request("POST", "/uploads/" + uploadId + "/complete", acme, completeBody(2)), 400);
         assertTrue(error.get("fields").get(0).get("message").asText().contains("has not been uploaded"));
         assertFalse(objectExists("tenants/" + TENANT + "/" + uploadId));
     }
 
     @Test
-    void partNumbersOutsideTheUploadAreRejected() throws Exception {
+    void partsOutsideTheUploadOrWithoutTheirSha256AreRejected() throws Exception {
         String uploadId = created(createUpload("big.txt", "text/plain", 6 * MIB, null)).get("uploadId").asText();
-        assertEquals(400, request("POST", "/uploads/" + uploadId + "/parts", acme, "{\"partNumbers\":[3]}").getStatusCode());
-        assertEquals(400, request("POST", "/uploads/" + uploadId + "/parts", acme, "{\"partNumbers\":[1,1]}").getStatusCode());
-        assertEquals(400, request("POST", "/uploads/" + uploadId + "/parts", acme, "{\"partNumbers\":[]}").getStatusCode());
+        String part3 = "{\"partNumber\":3,\"sha256\":\"" + sha256(new byte[]{1}) + "\"}";
+        assertRejectedField(request("POST", "/uploads/" + uploadId + "/parts", acme, "{\"parts\":[" + part3 + "]}"), "parts[0].partNumber");
+        String part1 = "{\"partNumber\":1,\"sha256\":\"" + sha256(new byte[]{1}) + "\"}";
+        assertRejectedField(request("POST", "/uploads/" + uploadId + "/parts", acme, "{\"parts\":[" + part1 + "," + part1 + "]}"),
+                "parts[1].partNumber");
+        assertRejectedField(request("POST", "/uploads/" + uploadId + "/parts", acme, "{\"parts\":[]}"), "parts");
+        assertRejectedField(request("POST", "/uploads/" + uploadId + "/parts", acme, "{\"parts\":[{\"partNumber\":1}]}"),
+                "parts[0].sha256");
+        assertRejectedField(request("POST", "/uploads/" + uploadId + "/parts", acme, "{\"partNumbers\":[1]}"), "parts");
     }
 
     @Test
@@ -305,14 +384,14 @@ class UploadApiIT {
     @Test
     void aTokenNamingNoValidTenantIsRefusedWith403AndNothingRecorded() throws Exception {
         for (String tenant : List.of("../other", "Acme Corp")) {
-            assertEquals(403, request("POST", "/uploads", users.idToken(tenant), uploadBody("a.txt", "text/plain", 10, null)).getStatusCode());
+            assertEquals(403, request("POST", "/uploads", users.idToken(tenant), uploadBody("a.txt", "text/plain", 10, DECLARED_SHA256)).getStatusCode());
         }
         assertEquals(0, uploadCount());
     }
 
     @Test
     void everyTokenTheAuthorizerOrTheFunctionRefusesGets401AndNothingIsStored() throws Exception {
-        String body = uploadBody("a.txt", "text/plain", 10, null);
+        String body = uploadBody("a.txt", "text/plain", 10, DECLARED_SHA256);
         Map<String, Supplier<APIGatewayV2HTTPResponse>> attempts = new LinkedHashMap<>();
         attempts.put("missing", () -> request("POST", "/uploads", null, body));
         attempts.put("expired", () -> atGatewayTime(Duration.ofHours(2), () -> request("POST", "/uploads", acme, body)));
@@ -348,7 +427,7 @@ class UploadApiIT {
     @Test
     void openUploadsPastTheTenantQuotaGet429UntilOneIsAborted() throws Exception {
         try (UploadApiHandler limited = handlerWith(Map.of("MAX_OPEN_UPLOADS_PER_TENANT", "2"))) {
-            String body = uploadBody("a.txt", "text/plain", 10, null);
+            String body = uploadBody("a.txt", "text/plain", 10, DECLARED_SHA256);
             String first = created(request(limited, "POST", "/uploads", acme, body)).get("uploadId").asText();
             created(request(limited, "POST", "/uploads", acme, body));
 
@@ -370,7 +449,7 @@ class UploadApiIT {
     void concurrentCreatesNeverOpenMoreUploadsThanTheQuota() throws Exception {
         Emulator.assume(EmulatorSemantics.Guarantee.SERIALIZABLE_DYNAMODB);
         try (UploadApiHandler limited = handlerWith(Map.of("MAX_OPEN_UPLOADS_PER_TENANT", "3"))) {
-            String body = uploadBody("a.txt", "text/plain", 10, null);
+            String body = uploadBody("a.txt", "text/plain", 10, DECLARED_SHA256);
             List<Integer> statuses;
             try (var pool = Executors.newFixedThreadPool(8)) {
                 List<Future<Integer>> calls = new ArrayList<>();
@@ -400,20 +479,20 @@ class UploadApiIT {
     @Test
     void bytesPastTheTenantsDailyQuotaGet429UntilMidnightAndAFailedUploadGivesThemBack() throws Exception {
         try (UploadApiHandler limited = handlerWith(Map.of("MAX_UPLOAD_BYTES_PER_TENANT_PER_DAY", "100"))) {
-            String first = created(request(limited, "POST", "/uploads", acme, uploadBody("a.txt", "text/plain", 60, null))).get("uploadId").asText();
+            String first = created(request(limited, "POST", "/uploads", acme, uploadBody("a.txt", "text/plain", 60, DECLARED_SHA256))).get("uploadId").asText();
 
-            APIGatewayV2HTTPResponse over = request(limited, "POST", "/uploads", acme, uploadBody("b.txt", "text/plain", 50, null));
+            APIGatewayV2HTTPResponse over = request(limited, "POST", "/uploads", acme, uploadBody("b.txt", "text/plain", 50, DECLARED_SHA256));
             assertEquals(429, over.getStatusCode(), over.getBody());
             Instant midnight = clock.instant().atZone(ZoneOffset.UTC).toLocalDate().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
             assertEquals(Duration.between(clock.instant(), midnight).toSeconds(), Long.parseLong(over.getHeaders().get("retry-after")));
-            assertEquals(201, request(limited, "POST", "/uploads", acme, uploadBody("c.txt", "text/plain", 40, null)).getStatusCode(),
+            assertEquals(201, request(limited, "POST", "/uploads", acme, uploadBody("c.txt", "text/plain", 40, DECLARED_SHA256)).getStatusCode(),
                     "exactly up to the quota");
-            APIGatewayV2HTTPResponse huge = request(limited, "POST", "/uploads", globex, uploadBody("huge.txt", "text/plain", 101, null));
+            APIGatewayV2HTTPResponse huge = request(limited, "POST", "/uploads", globex, uploadBody("huge.txt", "text/plain", 101, DECLARED_SHA256));
             assertEquals(400, huge.getStatusCode(), "larger than a whole day's quota: never acceptable, so not a 429");
             assertEquals("size", JSON.readTree(huge.getBody()).get("fields").get(0).get("field").asText());
 
             body(request(limited, "DELETE", "/uploads/" + first, acme, null), 200);
-            assertEquals(201, request(limited, "POST", "/uploads", acme, uploadBody("b.txt", "text/plain", 50, null)).getStatusCode(),
+            assertEquals(201, request(limited, "POST", "/uploads", acme, uploadBody("b.txt", "text/plain", 50, DECLARED_SHA256)).getStatusCode(),
                     "the aborted upload's 60 bytes were given back");
         }
     }
@@ -423,7 +502,7 @@ class UploadApiIT {
         String unknown = "upl_" + "0".repeat(40);
         assertEquals(404, request("GET", "/uploads/" + unknown, acme, null).getStatusCode());
         assertEquals(404, request("GET", "/uploads/not-an-id", acme, null).getStatusCode());
-        assertEquals(404, request("POST", "/uploads/" + unknown + "/parts", acme, "{\"partNumbers\":[1]}").getStatusCode());
+        assertEquals(404, request("POST", "/uploads/" + unknown + "/parts", acme, partsBody(new byte[1], 1, 1)).getStatusCode());
         assertEquals(404, request("DELETE", "/uploads/" + unknown, acme, null).getStatusCode());
     }
 
@@ -433,7 +512,7 @@ class UploadApiIT {
         for (var call : List.of(
                 request("GET", "/uploads/" + uploadId, globex, null),
                 request("GET", "/uploads/" + uploadId + "/parts", globex, null),
-                request("POST", "/uploads/" + uploadId + "/parts", globex, "{\"partNumbers\":[1]}"),
+                request("POST", "/uploads/" + uploadId + "/parts", globex, partsBody(new byte[(int) (6 * MIB)], 5 * MIB, 1)),
                 request("POST", "/uploads/" + uploadId + "/complete", globex, "{\"parts\":[]}"),
                 request("DELETE", "/uploads/" + uploadId, globex, null))) {
             assertEquals(404, call.getStatusCode());
@@ -447,11 +526,10 @@ class UploadApiIT {
     void expiredUploadCannotBeSignedOrCompleted() throws Exception {
         String uploadId = created(createUpload("big.txt", "text/plain", 6 * MIB, null)).get("uploadId").asText();
         clock.advance(Duration.ofHours(25));
-        APIGatewayV2HTTPResponse parts = request("POST", "/uploads/" + uploadId + "/parts", acme, "{\"partNumbers\":[1]}");
+        APIGatewayV2HTTPResponse parts = request("POST", "/uploads/" + uploadId + "/parts", acme, partsBody(new byte[(int) (6 * MIB)], 5 * MIB, 1));
         assertEquals(404, parts.getStatusCode());
         assertTrue(parts.getBody().contains("expired"));
-        assertEquals(404, request("POST", "/uploads/" + uploadId + "/complete", acme,
-                "{\"parts\":[{\"partNumber\":1,\"etag\":\"a\"},{\"partNumber\":2,\"etag\":\"b\"}]}").getStatusCode());
+        assertEquals(404, request("POST", "/uploads/" + uploadId + "/complete", acme, completeBody(2)).getStatusCode());
         assertEquals("pending", uploadItem(uploadId).get("status").s());
     }
 
@@ -463,6 +541,69 @@ class UploadApiIT {
         assertEquals("aborted by the client", aborted.get("reason").asText());
         assertTrue(stack.s3().listMultipartUploads(r -> r.bucket(bucket())).uploads().isEmpty());
         assertEquals(409, request("DELETE", "/uploads/" + uploadId, acme, null).getStatusCode());
+    }
+
+    @Test
+    void abortClosesTheKeySoTheStillValidPutUrlCannotWriteThere() throws Exception {
+        byte[] file = "late bytes\n".getBytes(StandardCharsets.UTF_8);
+        JsonNode created = created(createUpload("a.txt", "text/plain", file.length, sha256(file)));
+        String uploadId = created.get("uploadId").asText();
+
+        assertEquals("failed", body(request("DELETE", "/uploads/" + uploadId, acme, null), 200).get("status").asText());
+
+        assertEquals(412, put(created.get("url").asText(), created.get("headers"), file), "the closing marker sits at the key");
+        var marker = stack.s3().headObject(r -> r.bucket(bucket()).key("tenants/" + TENANT + "/" + uploadId));
+        assertEquals(0, marker.contentLength());
+        assertEquals("aborted", marker.metadata().get("upload-closed"));
+    }
+
+    /** Sends each part of the file through URLs signed over its SHA-256 and completes the upload. */
+    private void uploadParts(String uploadId, byte[] file, long partSize) throws Exception {
+        ArrayNode completion = uploadPartsWithoutCompleting(uploadId, file, partSize);
+        body(request("POST", "/uploads/" + uploadId + "/complete", acme, JSON.createObjectNode().set("parts", completion).toString()), 200);
+    }
+
+    /** Sends every part; returns the completion list (partNumber, etag, sha256) for POST .../complete. */
+    private ArrayNode uploadPartsWithoutCompleting(String uploadId, byte[] file, long partSize) throws Exception {
+        int count = (int) ((file.length + partSize - 1) / partSize);
+        int[] numbers = new int[count];
+        Arrays.setAll(numbers, i -> i + 1);
+        JsonNode urls = body(request("POST", "/uploads/" + uploadId + "/parts", acme, partsBody(file, partSize, numbers)), 200).get("parts");
+        ArrayNode completion = JSON.createArrayNode();
+        for (JsonNode part : urls) {
+            int number = part.get("partNumber").asInt();
+            byte[] bytes = part(file, partSize, number);
+            HttpResponse<String> response = HTTP.send(putRequest(part.get("url").asText(), part.get("headers"), bytes), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+            completion.addObject().put("partNumber", number).put("etag", response.headers().firstValue("etag").orElseThrow())
+                    .put("sha256", sha256(bytes));
+        }
+        return completion;
+    }
+
+    private static String partsBody(byte[] file, long partSize, int... numbers) throws Exception {
+        ArrayNode parts = JSON.createArrayNode();
+        for (int number : numbers) {
+            parts.addObject().put("partNumber", number).put("sha256", sha256(part(file, partSize, number)));
+        }
+        return JSON.createObjectNode().set("parts", parts).toString();
+    }
+
+    private static String completeBody(int parts) throws Exception {
+        ArrayNode list = JSON.createArrayNode();
+        for (int number = 1; number <= parts; number++) {
+            list.addObject().put("partNumber", number).put("etag", "\"0123456789abcdef0123456789abcdef\"").put("sha256", sha256(new byte[]{1}));
+        }
+        return JSON.createObjectNode().set("parts", list).toString();
+    }
+
+    private static byte[] part(byte[] file, long partSize, int number) {
+        return Arrays.copyOfRange(file, (int) ((number - 1) * partSize), (int) Math.min(file.length, number * partSize));
+    }
+
+    private static void assertRejectedField(APIGatewayV2HTTPResponse response, String field) throws Exception {
+        assertEquals(400, response.getStatusCode(), response.getBody());
+        assertEquals(field, JSON.readTree(response.getBody()).get("fields").get(0).get("field").asText(), response.getBody());
     }
 
     @Test
@@ -579,5 +720,15 @@ class UploadApiIT {
 
     static String sha256(byte[] bytes) throws Exception {
         return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    /** S3's composite checksum: the SHA-256 of the concatenated SHA-256 digests of the parts, and the part count. */
+    static String compositeSha256(byte[] bytes, long partSize) throws Exception {
+        MessageDigest partDigests = MessageDigest.getInstance("SHA-256");
+        int parts = 0;
+        for (int start = 0; start < bytes.length; start += (int) partSize, parts++) {
+            partDigests.update(MessageDigest.getInstance("SHA-256").digest(Arrays.copyOfRange(bytes, start, (int) Math.min(bytes.length, start + partSize))));
+        }
+        return Base64.getEncoder().encodeToString(partDigests.digest()) + "-" + parts;
     }
 }

@@ -4,23 +4,29 @@ import com.supportress.shared.config.FunctionEnvironment;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 
+import java.time.Duration;
+
 /**
  * What UploadIngestFunction reads from its environment, in one place (names as template.yaml sets them).
- * Objects up to the threshold are replicated with one CopyObject (S3 allows up to 5 GiB); larger ones with
- * UploadPartCopy in parts of the given size.
+ * {@code EXPECTED_BUCKET_OWNER} is the stack's account: every call to the second region's bucket names it, so S3
+ * refuses the call should the bucket name ever belong to someone else. Multipart copies run
+ * {@code COPY_CONCURRENCY} UploadPartCopy calls at once and stop starting parts when less than
+ * {@code COPY_SAFETY_MARGIN_SECONDS} (plus the slowest part so far) of the invocation is left.
  */
-public record IngestConfig(String uploadBucket, String replicaBucket, String replicaRegion,
-                           long copyMultipartThresholdBytes, long copyPartSizeBytes) {
+public record IngestConfig(String uploadBucket, String replicaBucket, String replicaRegion, String expectedBucketOwner,
+                           String queueUrl, int copyConcurrency, Duration copySafetyMargin) {
 
-    static final long MIB = 1024L * 1024;
-    static final long S3_MAX_COPY = 5 * 1024 * MIB;
+    static final int MAX_COPY_CONCURRENCY = 64;
 
     public IngestConfig {
-        if (copyMultipartThresholdBytes < 1 || copyMultipartThresholdBytes > S3_MAX_COPY) {
-            throw new IllegalStateException("COPY_MULTIPART_THRESHOLD_BYTES must be 1 to " + S3_MAX_COPY + " (CopyObject's limit)");
+        if (!expectedBucketOwner.matches("\\d{12}")) {
+            throw new IllegalStateException("EXPECTED_BUCKET_OWNER must be the 12-digit account id of the stack: " + expectedBucketOwner);
         }
-        if (copyPartSizeBytes < 5 * MIB || copyPartSizeBytes > S3_MAX_COPY) {
-            throw new IllegalStateException("COPY_PART_SIZE_BYTES must be " + 5 * MIB + " to " + S3_MAX_COPY + " (S3's part limits)");
+        if (copyConcurrency < 1 || copyConcurrency > MAX_COPY_CONCURRENCY) {
+            throw new IllegalStateException("COPY_CONCURRENCY must be 1 to " + MAX_COPY_CONCURRENCY);
+        }
+        if (copySafetyMargin.isNegative() || copySafetyMargin.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new IllegalStateException("COPY_SAFETY_MARGIN_SECONDS must be 0 to 300");
         }
     }
 
@@ -29,14 +35,10 @@ public record IngestConfig(String uploadBucket, String replicaBucket, String rep
                 env.require("UPLOAD_BUCKET"),
                 env.require("REPLICA_BUCKET"),
                 env.require("REPLICA_REGION"),
-                env.getLong("COPY_MULTIPART_THRESHOLD_BYTES", S3_MAX_COPY),
-                env.getLong("COPY_PART_SIZE_BYTES", 512 * MIB));
-    }
-
-    /** The copy's part size, grown in whole MiB so no object needs more than S3's 10,000 parts. */
-    long copyPartSize(long objectSize) {
-        long needed = (objectSize + 9_999) / 10_000;
-        return Math.max(copyPartSizeBytes, (needed + MIB - 1) / MIB * MIB);
+                env.require("EXPECTED_BUCKET_OWNER"),
+                env.require("UPLOAD_EVENTS_QUEUE_URL"),
+                env.getInt("COPY_CONCURRENCY", 16),
+                Duration.ofSeconds(env.getLong("COPY_SAFETY_MARGIN_SECONDS", 30)));
     }
 
     @Factory

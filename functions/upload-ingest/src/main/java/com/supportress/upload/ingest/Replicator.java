@@ -1,5 +1,8 @@
 package com.supportress.upload.ingest;
 
+import com.supportress.upload.store.CopyCheckpoint;
+import com.supportress.upload.store.S3Checksums;
+import com.supportress.upload.store.UploadRecord;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,9 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Keeps a verified copy in the replica bucket of the second region. The copy is server-side; it counts
- * only when its size and the SHA-256 S3 computed while writing it (whole, or composite over the parts)
- * match what the ingest function computed from the source.
+ * Keeps a verified copy in the replica bucket of the second region. The copy is server-side; it counts only when
+ * its size and the SHA-256 S3 computed while writing it (whole, or composite over the same parts as the source)
+ * equal the checksum the client declared and S3 verified at upload. No byte passes through the function.
  */
 @Singleton
 public class Replicator {
@@ -32,49 +35,36 @@ public class Replicator {
         return replica.region();
     }
 
-    /** The part size of the copy, which the source digest must use to predict S3's composite checksum; 0 for one CopyObject. */
-    public long digestPartSize(long size) {
-        return copier.isMultipart(size) ? copier.partSize(size) : 0;
-    }
-
-    /** Copies unless an identical verified replica is already there (a repeated event), then verifies. */
-    public void replicate(ServerSideCopy.Source source, ObjectDigest digest) {
-        if (verified(source, digest)) {
+    /**
+     * Copies the checked version unless an identical verified replica is already there (a repeated event, or a
+     * crash after the copy), resuming from the checkpoint; verifies when the copy is complete.
+     */
+    public ServerSideCopy.Result replicate(UploadRecord upload, ServerSideCopy.Source source, String checksum,
+                                           Optional<CopyCheckpoint> checkpoint, ServerSideCopy.Checkpoints checkpoints,
+                                           InvocationBudget budget) {
+        if (verified(source, checksum)) {
             LOG.info("replica already present and verified");
-            return;
+            return new ServerSideCopy.Result.Finished(0, 0);
         }
-        copier.copy(replica.s3(), source, replica.bucket(), source.key(), Map.of());
-        if (!verified(source, digest)) {
+        ServerSideCopy.Destination destination = new ServerSideCopy.Destination(replica.s3(), replica.bucket(), source.key(),
+                upload.contentType(), Map.of(), CopyCheckpoint.Target.REPLICA);
+        ServerSideCopy.Result result = copier.copy(source, destination, CopyLayout.of(upload, source.size()), checkpoint, checkpoints, budget);
+        if (result instanceof ServerSideCopy.Result.Finished && !verified(source, checksum)) {
             HeadObjectResponse found = head(source.key()).orElse(null);
             throw new IllegalStateException("replica of " + source.key() + " does not match the source: expected "
-                    + source.size() + " bytes, SHA-256 " + expectedChecksum(source, digest) + "; replica has "
+                    + source.size() + " bytes, SHA-256 " + checksum + "; replica has "
                     + (found == null ? "nothing" : found.contentLength() + " bytes, SHA-256 " + found.checksumSHA256()));
         }
+        return result;
     }
 
-    private boolean verified(ServerSideCopy.Source source, ObjectDigest digest) {
+    private boolean verified(ServerSideCopy.Source source, String checksum) {
         Optional<HeadObjectResponse> head = head(source.key());
-        return head.isPresent() && head.get().contentLength() == source.size()
-                && sameChecksum(expectedChecksum(source, digest), head.get().checksumSHA256());
-    }
-
-    /** S3 reports a whole-object SHA-256 for a CopyObject, and a SHA-256 of the part digests plus "-N" for N parts. */
-    private String expectedChecksum(ServerSideCopy.Source source, ObjectDigest digest) {
-        return copier.isMultipart(source.size()) ? digest.composite() : digest.sha256();
-    }
-
-    /** AWS shows a composite checksum with its "-N" suffix, some emulators without: the digest must match, and N if shown. */
-    static boolean sameChecksum(String expected, String actual) {
-        if (actual == null) {
-            return false;
-        }
-        String[] wanted = expected.split("-", 2);
-        String[] found = actual.split("-", 2);
-        return wanted[0].equals(found[0]) && (found.length == 1 || wanted.length == 2 && wanted[1].equals(found[1]));
+        return head.isPresent() && head.get().contentLength() == source.size() && S3Checksums.same(checksum, head.get().checksumSHA256());
     }
 
     private Optional<HeadObjectResponse> head(String key) {
-        return S3Objects.head(replica.s3(), HeadObjectRequest.builder()
-                .bucket(replica.bucket()).key(key).checksumMode(ChecksumMode.ENABLED).build());
+        return S3Objects.head(replica.s3(), HeadObjectRequest.builder().bucket(replica.bucket()).key(key)
+                .expectedBucketOwner(replica.owner()).checksumMode(ChecksumMode.ENABLED).build());
     }
 }

@@ -14,10 +14,6 @@ final class S3Objects {
     private S3Objects() {
     }
 
-    static Optional<HeadObjectResponse> head(S3Client s3, String bucket, String key) {
-        return head(s3, HeadObjectRequest.builder().bucket(bucket).key(key).build());
-    }
-
     static Optional<HeadObjectResponse> head(S3Client s3, HeadObjectRequest request) {
         try {
             return Optional.of(s3.headObject(request));

@@ -9,14 +9,17 @@ import io.micronaut.context.ApplicationContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Lambda entry point for UploadEventsQueue. Each message succeeds or fails on its own: a failed one is
- * reported in the partial batch response and redelivered (to the dead-letter queue after five receives),
- * the others are not retried.
+ * reported in the partial batch response and redelivered after the queue's visibility timeout (to the
+ * dead-letter queue after five receives), the others are not retried. A message whose object another worker
+ * holds the lease on is reported the same way: it returns later, when that worker has finished or died.
  */
 public class UploadIngestHandler extends FunctionHandler<SQSEvent, SQSBatchResponse> {
 
@@ -35,6 +38,8 @@ public class UploadIngestHandler extends FunctionHandler<SQSEvent, SQSBatchRespo
     public SQSBatchResponse execute(SQSEvent event) {
         IngestService ingest = getApplicationContext().getBean(IngestService.class);
         JsonCodec json = getApplicationContext().getBean(JsonCodec.class);
+        InvocationBudget budget = InvocationBudget.of(invocationContext(), getApplicationContext().getBean(Clock.class),
+                getApplicationContext().getBean(IngestConfig.class).copySafetyMargin());
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         // SQS never sends an event without records, nor a null record; whatever arrives must not fail the whole batch.
         List<SQSEvent.SQSMessage> messages = event == null || event.getRecords() == null ? List.of()
@@ -42,13 +47,18 @@ public class UploadIngestHandler extends FunctionHandler<SQSEvent, SQSBatchRespo
         for (SQSEvent.SQSMessage message : messages) {
             try (LogContext ignored = LogContext.forRequest(message.getMessageId())) {
                 try {
+                    boolean returnsLater = false;
                     for (ObjectCreatedEvents.ObjectCreated object : ObjectCreatedEvents.parse(message.getBody(), json)) {
-                        IngestService.Outcome outcome = ingest.ingest(object.bucket(), object.key());
+                        IngestService.Outcome outcome = ingest.ingest(object.bucket(), object.key(), budget);
                         LOG.info("object ingested outcome={}", outcome);
+                        returnsLater |= outcome == IngestService.Outcome.LEASED_ELSEWHERE;
+                    }
+                    if (returnsLater) {
+                        failures.add(failure(message));
                     }
                 } catch (RuntimeException e) {
                     LOG.error("message failed, will be retried", e);
-                    failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(message.getMessageId()).build());
+                    failures.add(failure(message));
                 }
             }
         }
@@ -65,8 +75,13 @@ public class UploadIngestHandler extends FunctionHandler<SQSEvent, SQSBatchRespo
         String body = "{\"Records\":[{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"" + config.uploadBucket()
                 + "\"},\"object\":{\"key\":\"tenants%2Fsnapstart-priming%2F" + PRIMING_UPLOAD_ID + "\",\"size\":1}}}]}";
         IngestService ingest = context.getBean(IngestService.class);
+        InvocationBudget budget = InvocationBudget.of(Optional.empty(), context.getBean(Clock.class), config.copySafetyMargin());
         for (ObjectCreatedEvents.ObjectCreated object : ObjectCreatedEvents.parse(body, context.getBean(JsonCodec.class))) {
-            ingest.ingest(object.bucket(), object.key());
+            ingest.ingest(object.bucket(), object.key(), budget);
         }
+    }
+
+    private static SQSBatchResponse.BatchItemFailure failure(SQSEvent.SQSMessage message) {
+        return SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(message.getMessageId()).build();
     }
 }

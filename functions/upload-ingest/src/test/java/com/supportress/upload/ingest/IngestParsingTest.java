@@ -10,20 +10,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
-import java.security.MessageDigest;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Unit tier: S3 notifications as SQS delivers them, streamed digests and checksum comparison; no emulator. */
+/** Unit tier: S3 notifications as SQS delivers them, and the messages the functions queue themselves; no emulator. */
 class IngestParsingTest {
 
     private static ApplicationContext context;
@@ -64,35 +58,12 @@ class IngestParsingTest {
     }
 
     @Test
-    void streamedDigestEqualsTheWholeDigestAndPredictsTheCompositeOfParts() throws Exception {
-        byte[] bytes = new byte[3 * 1024 * 1024 + 17];
-        for (int i = 0; i < bytes.length; i++) {
-            bytes[i] = (byte) (i * 7);
+    void aMessageTheFunctionQueuesItselfReadsBackAsTheObjectItNames() {
+        String key = "tenants/acme/upl_0123456789abcdef0123456789abcdef01234567";
+        for (UploadEventsQueue.Reason reason : UploadEventsQueue.Reason.values()) {
+            assertEquals(List.of(new ObjectCreatedEvents.ObjectCreated("uploads-bucket", key)),
+                    ObjectCreatedEvents.parse(UploadEventsQueue.body("uploads-bucket", key, reason), json));
         }
-        int partSize = 1024 * 1024 + 3; // not aligned with the read buffer, so parts span reads
-        ObjectDigest digest = ObjectDigest.of(new ByteArrayInputStream(bytes), partSize);
-
-        assertEquals(sha256(bytes), digest.sha256());
-        MessageDigest parts = MessageDigest.getInstance("SHA-256");
-        int count = 0;
-        for (int start = 0; start < bytes.length; start += partSize, count++) {
-            parts.update(MessageDigest.getInstance("SHA-256").digest(Arrays.copyOfRange(bytes, start, Math.min(bytes.length, start + partSize))));
-        }
-        assertEquals(Base64.getEncoder().encodeToString(parts.digest()) + "-" + count, digest.composite());
-        assertNull(ObjectDigest.of(new ByteArrayInputStream(bytes), 0).composite());
-    }
-
-    @Test
-    void compositeChecksumsMatchWithOrWithoutThePartCountSuffix() {
-        assertTrue(Replicator.sameChecksum("abc=-3", "abc=-3"));
-        assertTrue(Replicator.sameChecksum("abc=-3", "abc="));
-        assertFalse(Replicator.sameChecksum("abc=-3", "abc=-4"));
-        assertFalse(Replicator.sameChecksum("abc=-3", "abd=-3"));
-        assertFalse(Replicator.sameChecksum("abc=", null));
-    }
-
-    private static String sha256(byte[] bytes) throws Exception {
-        return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
 }

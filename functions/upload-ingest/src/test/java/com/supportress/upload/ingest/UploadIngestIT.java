@@ -1,42 +1,37 @@
 package com.supportress.upload.ingest;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.supportress.emulator.ApiGateway;
 import com.supportress.emulator.EmulatedStack;
-import com.supportress.emulator.HttpEvents;
+import com.supportress.emulator.Emulator;
+import com.supportress.emulator.EmulatorSemantics;
 import com.supportress.emulator.MutableClock;
-import com.supportress.emulator.TenantUsers;
 import com.supportress.emulator.SampleEvents;
 import com.supportress.emulator.SqsEvents;
-import com.supportress.shared.config.FunctionApplication;
-import com.supportress.shared.config.FunctionEnvironment;
 import com.supportress.shared.schedule.ScheduleEvent;
-import com.supportress.upload.api.UploadApiHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static com.supportress.upload.ingest.UploadFixture.MIB;
+import static com.supportress.upload.ingest.UploadFixture.key;
+import static com.supportress.upload.ingest.UploadFixture.png;
+import static com.supportress.upload.ingest.UploadFixture.quarantineKey;
+import static com.supportress.upload.ingest.UploadFixture.sha256;
+import static com.supportress.upload.ingest.UploadFixture.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,67 +39,80 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Integration tier: upload-ingest against the emulator (moto unless AWS_ENDPOINT_URL is set), one fresh stack per
- * test. Uploads are created through the real upload-api handler; moto delivers the bucket's notifications to the
- * real queue, and the test hands what it receives to the handler, as the Lambda SQS poller would.
+ * test. Uploads are created through the real upload-api handler (parts of 5 MiB) and sent through its presigned
+ * URLs; moto delivers the bucket's notifications to the real queue, and the test hands what it receives to the
+ * handler, as the Lambda SQS poller would.
  */
 @Tag("emulator")
 class UploadIngestIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long MIB = 1024 * 1024;
-    private static final String TENANT = "acme";
-    private static final byte[] PNG_HEADER = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    static final Map<String, String> SMALL_PARTS = Map.of("SINGLE_PUT_MAX_BYTES", Long.toString(5 * MIB),
+            "PART_SIZE_BYTES", Long.toString(5 * MIB), "MAX_UPLOAD_BYTES", Long.toString(100 * MIB));
 
     private EmulatedStack stack;
     private MutableClock clock;
-    private UploadApiHandler api;
-    private ApiGateway gateway;
-    private String token;
+    private UploadFixture uploads;
     private UploadIngestHandler ingest;
 
     @BeforeEach
     void standUpStack() {
+        // Ingest trusts the checksum S3 verified and stored: an emulator that does neither cannot stand in for S3 here.
+        Emulator.assume(EmulatorSemantics.Guarantee.S3_CHECKSUMS);
         stack = EmulatedStack.create(Map.of());
         clock = new MutableClock(Instant.now());
-        api = new UploadApiHandler(stack.start("UploadApiFunction", clock));
-        gateway = ApiGateway.of(stack);
-        token = new TenantUsers(stack).idToken(TENANT);
-        ingest = ingestHandler(Map.of());
+        uploads = new UploadFixture(stack, clock, SMALL_PARTS);
+        ingest = uploads.ingestHandler(Map.of());
     }
 
     @AfterEach
     void closeHandlers() {
-        api.close();
+        uploads.close();
         ingest.close();
     }
 
     @Test
-    void validUploadIsVerifiedAndCopiedToTheSecondRegionWithItsLag() throws Exception {
+    void aPutUploadIsCheckedByItsStoredChecksumAndCopiedToTheSecondRegionWithItsLag() throws Exception {
         byte[] file = png(4096);
-        String uploadId = createUpload("photo.png", "image/png", file.length, sha256(file));
-        putObject(uploadId, file);
-        assertEquals(List.of(uploadId), openUploadsOfTheTenant(), "counted against the tenant's open uploads");
+        String uploadId = uploads.putUpload("photo.png", "image/png", file);
 
-        SQSBatchResponse response = ingestQueuedEvents();
+        assertEquals(List.of(), uploads.ingestQueued(ingest));
 
-        assertTrue(response.getBatchItemFailures().isEmpty());
-        assertEquals(List.of(), openUploadsOfTheTenant(), "stored: no longer open, the tenant's slot is free");
-        Map<String, AttributeValue> item = uploadItem(uploadId);
+        Map<String, AttributeValue> item = uploads.item(uploadId);
         assertEquals("replicated", item.get("status").s());
         assertEquals(stack.secondaryRegion().id(), item.get("replicaRegion").s());
-        assertEquals(sha256(file), item.get("sha256").s());
+        assertEquals(uploads.versions(uploadId).get(0).versionId(), item.get("objectVersionId").s(), "the version checked is recorded");
         assertTrue(Long.parseLong(item.get("replicationLagMillis").n()) >= 0);
         assertFalse(item.containsKey("replicationPending"), "out of the reconciliation index");
-        assertArrayEquals(file, replicaBytes(uploadId));
-        JsonNode status = status(uploadId);
+        assertFalse(item.containsKey("leaseOwner"), "the lease is given up");
+        assertArrayEquals(file, uploads.replicaBytes(uploadId));
+        String replicaChecksum = uploads.replicaS3().headObject(r -> r.bucket(uploads.replicaBucket()).key(key(uploadId))
+                .checksumMode(ChecksumMode.ENABLED)).checksumSHA256();
+        assertEquals(sha256(file), replicaChecksum, "the replica carries the SHA-256 S3 computed for it, the declared one");
+        JsonNode status = uploads.call("GET", "/uploads/" + uploadId, null, 200);
         assertEquals("replicated", status.get("status").asText());
         assertEquals(stack.secondaryRegion().id(), status.get("replicaRegion").asText());
-        assertTrue(status.has("replicationLagMillis"));
+    }
+
+    @Test
+    void aMultipartUploadIsCopiedAlongItsOwnPartsAndVerifiedByTheCompositeChecksum() throws Exception {
+        byte[] file = text(12 * MIB);
+        String uploadId = uploads.multipartUpload("log.txt", "text/plain", file);
+
+        assertEquals(List.of(), uploads.ingestQueued(ingest));
+
+        assertEquals("replicated", uploads.item(uploadId).get("status").s());
+        String checksum = uploads.replicaS3().headObject(r -> r.bucket(uploads.replicaBucket()).key(key(uploadId))
+                .checksumMode(ChecksumMode.ENABLED)).checksumSHA256();
+        String composite = UploadFixture.compositeSha256(file, 5 * MIB);
+        assertEquals(composite.split("-")[0], checksum.split("-")[0], "S3's checksum of the three-part copy is the upload's");
+        assertEquals(composite, uploads.item(uploadId).get("declaredCompositeSha256").s());
+        assertArrayEquals(file, uploads.replicaBytes(uploadId));
+        assertTrue(uploads.replicaS3().listMultipartUploads(r -> r.bucket(uploads.replicaBucket())).uploads().isEmpty());
     }
 
     @Test
     void theBucketsTestEventIsSkippedWithoutFailure() {
-        List<Message> messages = receiveAll();
+        List<Message> messages = uploads.receiveAll();
         assertTrue(messages.stream().anyMatch(m -> m.body().contains("s3:TestEvent")), "moto sends a test event when notifications are configured");
         SQSBatchResponse response = ingest.handleRequest(SqsEvents.of(messages), null);
         assertTrue(response.getBatchItemFailures().isEmpty());
@@ -112,10 +120,12 @@ class UploadIngestIT {
 
     @Test
     void uploadedSizeOtherThanDeclaredIsQuarantinedAndNotReplicated() throws Exception {
-        String uploadId = createUpload("photo.png", "image/png", 4096, null);
-        putObject(uploadId, png(5000));
+        byte[] declared = png(4096);
+        String uploadId = uploads.create("photo.png", "image/png", declared.length, sha256(declared), null).get("uploadId").asText();
+        // S3 refuses such a PUT through the URL (the length is signed); only direct access could write it.
+        stack.s3().putObject(r -> r.bucket(uploads.bucket()).key(key(uploadId)), RequestBody.fromBytes(png(5000)));
 
-        ingestQueuedEvents();
+        uploads.ingestQueued(ingest);
 
         assertQuarantined(uploadId, "size 5000 bytes does not match the declared 4096");
     }
@@ -123,53 +133,79 @@ class UploadIngestIT {
     @Test
     void contentOfAnotherTypeThanDeclaredIsQuarantined() throws Exception {
         byte[] pdf = "%PDF-1.7\n%âãÏÓ\n".getBytes(StandardCharsets.ISO_8859_1);
-        String uploadId = createUpload("photo.png", "image/png", pdf.length, null);
-        putObject(uploadId, pdf);
+        String uploadId = uploads.putUpload("photo.png", "image/png", pdf);
 
-        ingestQueuedEvents();
+        uploads.ingestQueued(ingest);
 
         assertQuarantined(uploadId, "content is not image/png");
     }
 
     @Test
-    void contentWithAnotherSha256ThanDeclaredIsQuarantined() throws Exception {
-        byte[] declared = png(2048);
-        byte[] sent = png(2048);
-        sent[2047] = 1;
-        String uploadId = createUpload("photo.png", "image/png", declared.length, sha256(declared));
-        putObject(uploadId, sent);
+    void anObjectWithoutTheChecksumS3VerifiedIsQuarantined() throws Exception {
+        byte[] file = png(2048);
+        String uploadId = uploads.create("photo.png", "image/png", file.length, sha256(file), null).get("uploadId").asText();
+        stack.s3().putObject(r -> r.bucket(uploads.bucket()).key(key(uploadId)), RequestBody.fromBytes(file));
 
-        ingestQueuedEvents();
+        uploads.ingestQueued(ingest);
+
+        assertQuarantined(uploadId, "S3 holds no SHA-256 for the object (not written through its presigned URL)");
+    }
+
+    @Test
+    void anObjectWithAnotherSha256ThanDeclaredIsQuarantined() throws Exception {
+        byte[] declared = png(2048);
+        byte[] written = png(2048);
+        written[2047] = 1;
+        String uploadId = uploads.create("photo.png", "image/png", declared.length, sha256(declared), null).get("uploadId").asText();
+        String writtenSha256 = sha256(written);
+        stack.s3().putObject(r -> r.bucket(uploads.bucket()).key(key(uploadId)).checksumSHA256(writtenSha256), RequestBody.fromBytes(written));
+
+        uploads.ingestQueued(ingest);
 
         assertQuarantined(uploadId, "SHA-256 does not match the declared one");
     }
 
     @Test
-    void largeObjectFailingACheckIsQuarantinedByAMultipartCopyWithItsReason() throws Exception {
-        ingest.close();
-        ingest = ingestHandler(Map.of("COPY_MULTIPART_THRESHOLD_BYTES", Long.toString(5 * MIB), "COPY_PART_SIZE_BYTES", Long.toString(5 * MIB)));
-        String uploadId = createUpload("log.txt", "text/plain", 11 * MIB, null);
-        putObject(uploadId, text(12 * MIB));
+    void aLargeObjectFailingACheckIsQuarantinedByAMultipartCopyWithItsReason() throws Exception {
+        byte[] file = text(11 * MIB);
+        String uploadId = uploads.multipartUpload("photo.png", "image/png", file);
 
-        ingestQueuedEvents();
+        uploads.ingestQueued(ingest);
 
-        assertQuarantined(uploadId, "size 12582912 bytes does not match the declared 11534336");
-        var copy = stack.s3().headObject(r -> r.bucket(bucket()).key("quarantine/" + TENANT + "/" + uploadId));
-        assertEquals(12 * MIB, copy.contentLength());
-        assertEquals("size 12582912 bytes does not match the declared 11534336", copy.metadata().get("quarantine-reason"));
+        assertQuarantined(uploadId, "content is not image/png");
+        var copy = stack.s3().headObject(r -> r.bucket(uploads.bucket()).key(quarantineKey(uploadId)).checksumMode(ChecksumMode.ENABLED));
+        assertEquals(11 * MIB, copy.contentLength());
+        assertEquals("content is not image/png", copy.metadata().get("quarantine-reason"));
+        assertEquals(UploadFixture.compositeSha256(file, 5 * MIB).split("-")[0], copy.checksumSHA256().split("-")[0],
+                "copied along the upload's parts");
+    }
+
+    @Test
+    void aSecondPutThroughTheStillValidUrlAfterQuarantineIsRefusedByS3() throws Exception {
+        byte[] pdf = "%PDF-1.7\n%âãÏÓ\n".getBytes(StandardCharsets.ISO_8859_1);
+        JsonNode created = uploads.create("photo.png", "image/png", pdf.length, sha256(pdf), null);
+        String uploadId = created.get("uploadId").asText();
+        assertEquals(200, uploads.put(created, pdf));
+        uploads.ingestQueued(ingest);
+        assertEquals("quarantined", uploads.item(uploadId).get("status").s());
+
+        assertEquals(412, uploads.put(created, pdf), "the closing marker at the key fails the signed If-None-Match: *");
+        assertEquals(List.of(), uploads.ingestQueued(ingest));
+        assertQuarantined(uploadId, "content is not image/png");
     }
 
     @Test
     void retryAfterACrashBetweenQuarantineAndRecordStillRecordsTheReason() throws Exception {
-        String uploadId = createUpload("photo.png", "image/png", 100, null);
-        putObject(uploadId, png(100));
-        List<Message> messages = receiveAll();
-        // What the crashed attempt did: the copy with its reason, and the original version deleted, but no record.
-        stack.s3().copyObject(r -> r.sourceBucket(bucket()).sourceKey(key(uploadId)).destinationBucket(bucket())
-                .destinationKey("quarantine/" + TENANT + "/" + uploadId).metadataDirective("REPLACE")
+        byte[] file = png(100);
+        String uploadId = uploads.putUpload("photo.png", "image/png", file);
+        List<Message> messages = uploads.receiveAll();
+        // What the crashed attempt did: the copy with its reason, the closing marker, the checked version deleted; no record.
+        stack.s3().copyObject(r -> r.sourceBucket(uploads.bucket()).sourceKey(key(uploadId)).destinationBucket(uploads.bucket())
+                .destinationKey(quarantineKey(uploadId)).metadataDirective("REPLACE")
                 .metadata(Map.of("quarantine-reason", "content is not image/png")));
-        stack.s3().listObjectVersions(r -> r.bucket(bucket()).prefix(key(uploadId))).versions().forEach(v ->
-                stack.s3().deleteObject(r -> r.bucket(bucket()).key(key(uploadId)).versionId(v.versionId())));
+        String checked = uploads.versions(uploadId).get(0).versionId();
+        stack.s3().putObject(r -> r.bucket(uploads.bucket()).key(key(uploadId)), RequestBody.empty());
+        stack.s3().deleteObject(r -> r.bucket(uploads.bucket()).key(key(uploadId)).versionId(checked));
 
         assertTrue(ingest.handleRequest(SqsEvents.of(messages), null).getBatchItemFailures().isEmpty());
 
@@ -179,76 +215,37 @@ class UploadIngestIT {
     @Test
     void anObjectWithoutAnUploadRecordIsQuarantined() throws Exception {
         String stray = "upl_" + "ab".repeat(20);
-        putObject(stray, png(100));
+        stack.s3().putObject(r -> r.bucket(uploads.bucket()).key(key(stray)), RequestBody.fromBytes(png(100)));
 
-        assertTrue(ingestQueuedEvents().getBatchItemFailures().isEmpty());
+        assertEquals(List.of(), uploads.ingestQueued(ingest));
 
-        assertEquals(0, stack.s3().listObjectVersions(r -> r.bucket(bucket()).prefix(key(stray))).versions().size());
-        var copy = stack.s3().headObject(r -> r.bucket(bucket()).key("quarantine/" + TENANT + "/" + stray));
+        assertEquals(0, uploads.versions(stray).size());
+        var copy = stack.s3().headObject(r -> r.bucket(uploads.bucket()).key(quarantineKey(stray)));
         assertEquals("no upload record", copy.metadata().get("quarantine-reason"));
-        assertEquals(0, replicaS3().listObjectsV2(r -> r.bucket(replicaBucket()).prefix(key(stray))).keyCount());
-        assertEquals(0, uploadCount());
+        assertEquals(0, uploads.replicaS3().listObjectsV2(r -> r.bucket(uploads.replicaBucket()).prefix(key(stray))).keyCount());
+        assertEquals(0, stack.dynamoDb().scan(r -> r.tableName(stack.physicalName("UploadsTable"))).count());
     }
 
     @Test
     void theSameEventTwiceEndsInOneReplicaAndOneRecord() throws Exception {
         byte[] file = png(1024);
-        String uploadId = createUpload("photo.png", "image/png", file.length, null);
-        putObject(uploadId, file);
-        List<Message> messages = receiveAll();
+        String uploadId = uploads.putUpload("photo.png", "image/png", file);
+        List<Message> messages = uploads.receiveAll();
 
         assertTrue(ingest.handleRequest(SqsEvents.of(messages), null).getBatchItemFailures().isEmpty());
-        String firstReplicatedAt = uploadItem(uploadId).get("replicatedAt").s();
+        String firstReplicatedAt = uploads.item(uploadId).get("replicatedAt").s();
         clock.advance(Duration.ofMinutes(1));
         assertTrue(ingest.handleRequest(SqsEvents.of(messages), null).getBatchItemFailures().isEmpty());
 
-        assertEquals(1, replicaVersions(uploadId));
-        assertEquals(firstReplicatedAt, uploadItem(uploadId).get("replicatedAt").s());
-        assertEquals(1, uploadCount());
-    }
-
-    @Test
-    void objectsAboveTheCopyThresholdAreCopiedInPartsAndVerifiedByCompositeChecksum() throws Exception {
-        ingest.close();
-        ingest = ingestHandler(Map.of("COPY_MULTIPART_THRESHOLD_BYTES", Long.toString(5 * MIB), "COPY_PART_SIZE_BYTES", Long.toString(5 * MIB)));
-        byte[] file = text(12 * MIB);
-        String uploadId = createUpload("log.txt", "text/plain", file.length, sha256(file));
-        putObject(uploadId, file);
-
-        assertTrue(ingestQueuedEvents().getBatchItemFailures().isEmpty());
-
-        assertEquals("replicated", uploadItem(uploadId).get("status").s());
-        String checksum = replicaS3().headObject(r -> r.bucket(replicaBucket()).key(key(uploadId)).checksumMode(ChecksumMode.ENABLED)).checksumSHA256();
-        assertEquals(compositeSha256(file, (int) (5 * MIB)), checksum.split("-")[0], "S3's checksum of a three-part copy");
-        assertArrayEquals(file, replicaBytes(uploadId));
-    }
-
-    @Test
-    void retryAfterACrashMidCopyFinishesWithOneReplicaAndNoOpenCopy() throws Exception {
-        ingest.close();
-        ingest = ingestHandler(Map.of("COPY_MULTIPART_THRESHOLD_BYTES", Long.toString(5 * MIB), "COPY_PART_SIZE_BYTES", Long.toString(5 * MIB)));
-        byte[] file = text(11 * MIB);
-        String uploadId = createUpload("log.txt", "text/plain", file.length, null);
-        putObject(uploadId, file);
-        // What a crash after the first part leaves behind: an open multipart copy holding one part.
-        String crashed = replicaS3().createMultipartUpload(r -> r.bucket(replicaBucket()).key(key(uploadId))).uploadId();
-        replicaS3().uploadPartCopy(r -> r.sourceBucket(bucket()).sourceKey(key(uploadId)).copySourceRange("bytes=0-" + (5 * MIB - 1))
-                .destinationBucket(replicaBucket()).destinationKey(key(uploadId)).uploadId(crashed).partNumber(1));
-
-        assertTrue(ingestQueuedEvents().getBatchItemFailures().isEmpty());
-
-        assertEquals("replicated", uploadItem(uploadId).get("status").s());
-        assertTrue(replicaS3().listMultipartUploads(r -> r.bucket(replicaBucket())).uploads().isEmpty());
-        assertEquals(1, replicaVersions(uploadId));
-        assertArrayEquals(file, replicaBytes(uploadId));
+        assertEquals(1, uploads.replicaVersions(uploadId));
+        assertEquals(firstReplicatedAt, uploads.item(uploadId).get("replicatedAt").s());
+        assertEquals(1, uploads.uploadCount());
     }
 
     @Test
     void oneBadMessageFailsAloneInThePartialBatchResponse() throws Exception {
-        byte[] file = png(512);
-        String uploadId = createUpload("photo.png", "image/png", file.length, null);
-        putObject(uploadId, file);
-        List<SQSEvent.SQSMessage> batch = new ArrayList<>(SqsEvents.of(receiveAll()).getRecords());
+        String uploadId = uploads.putUpload("photo.png", "image/png", png(512));
+        List<SQSEvent.SQSMessage> batch = new ArrayList<>(SqsEvents.of(uploads.receiveAll()).getRecords());
         SQSEvent.SQSMessage poison = new SQSEvent.SQSMessage();
         poison.setMessageId("poison-1");
         poison.setBody("{not json");
@@ -259,7 +256,7 @@ class UploadIngestIT {
         SQSBatchResponse response = ingest.handleRequest(event, null);
 
         assertEquals(List.of("poison-1"), response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList());
-        assertEquals("replicated", uploadItem(uploadId).get("status").s());
+        assertEquals("replicated", uploads.item(uploadId).get("status").s());
     }
 
     @Test
@@ -287,57 +284,47 @@ class UploadIngestIT {
     @Test
     void reconciliationRedrivesObjectsNotReplicatedWithinFifteenMinutes() throws Exception {
         byte[] file = png(256);
-        String lagging = createUpload("photo.png", "image/png", file.length, null);
-        putObject(lagging, file);
-        String neverUploaded = createUpload("other.png", "image/png", 100, null);
-        receiveAll(); // the first delivery is lost: nothing ingests it
+        String lagging = uploads.putUpload("photo.png", "image/png", file);
+        String neverUploaded = uploads.create("other.png", "image/png", 100, sha256(new byte[100]), null).get("uploadId").asText();
+        uploads.receiveAll(); // the first delivery is lost: nothing ingests it
         clock.advance(Duration.ofMinutes(16));
 
-        try (UploadReconcileHandler reconcile = new UploadReconcileHandler(stack.start("UploadReconcileFunction", clock))) {
-            ReconcileService.Result result = reconcile.handleRequest(SampleEvents.load("upload-ingest/reconcile-schedule.json", ScheduleEvent.class), null);
-            assertEquals(1, result.lagging());
-            assertEquals(1, result.redriven());
-            assertTrue(result.oldestLagSeconds() >= 15 * 60);
-        }
-        assertTrue(ingestQueuedEvents().getBatchItemFailures().isEmpty());
+        ReconcileService.Result result = reconcile();
+        assertEquals(1, result.lagging());
+        assertEquals(1, result.redriven());
+        assertTrue(result.oldestLagSeconds() >= 15 * 60);
+        assertEquals(List.of(), uploads.ingestQueued(ingest));
 
-        assertEquals("replicated", uploadItem(lagging).get("status").s());
-        assertEquals("pending", uploadItem(neverUploaded).get("status").s(), "its upload window is still open");
-        assertArrayEquals(file, replicaBytes(lagging));
+        assertEquals("replicated", uploads.item(lagging).get("status").s());
+        assertEquals("pending", uploads.item(neverUploaded).get("status").s(), "its upload window is still open");
+        assertArrayEquals(file, uploads.replicaBytes(lagging));
     }
 
     @Test
     void reconciliationFailsUploadsNeverSentBeforeTheirWindowClosed() throws Exception {
-        String neverUploaded = createUpload("other.png", "image/png", 100, null);
+        String neverUploaded = uploads.create("other.png", "image/png", 100, sha256(new byte[100]), null).get("uploadId").asText();
         clock.advance(Duration.ofHours(25));
 
-        try (UploadReconcileHandler reconcile = new UploadReconcileHandler(stack.start("UploadReconcileFunction", clock))) {
-            ReconcileService.Result result = reconcile.handleRequest(SampleEvents.load("upload-ingest/reconcile-schedule.json", ScheduleEvent.class), null);
-            assertEquals(0, result.lagging());
-            assertEquals(1, result.expired());
-        }
-        assertEquals("failed", uploadItem(neverUploaded).get("status").s());
-        assertEquals("never uploaded before the upload expired", uploadItem(neverUploaded).get("reason").s());
+        ReconcileService.Result result = reconcile();
+        assertEquals(0, result.lagging());
+        assertEquals(1, result.expired());
+        assertEquals("failed", uploads.item(neverUploaded).get("status").s());
+        assertEquals("never uploaded before the upload expired", uploads.item(neverUploaded).get("reason").s());
         assertEquals(List.of(), openUploadsOfTheTenant(), "its slot is free again");
-        String day = uploadItem(neverUploaded).get("quotaDay").s();
-        assertEquals("0", uploadItem("quota#bytes#" + TENANT + "#" + day).get("bytes").n(), "its bytes were given back");
+        String day = uploads.item(neverUploaded).get("quotaDay").s();
+        assertEquals("0", uploads.item("quota#bytes#" + UploadFixture.TENANT + "#" + day).get("bytes").n(), "its bytes were given back");
     }
 
     /** The tenant's open uploads as the quota counts them (the set is removed with its last member). */
     private List<String> openUploadsOfTheTenant() {
-        Map<String, AttributeValue> item = uploadItem("quota#open#" + TENANT);
+        Map<String, AttributeValue> item = uploads.item("quota#open#" + UploadFixture.TENANT);
         return item == null || !item.containsKey("openUploads") ? List.of() : item.get("openUploads").ss();
     }
 
-    private void assertQuarantined(String uploadId, String reason) throws Exception {
-        Map<String, AttributeValue> item = uploadItem(uploadId);
-        assertEquals("quarantined", item.get("status").s());
-        assertEquals(reason, item.get("reason").s());
-        assertEquals(reason, status(uploadId).get("reason").asText());
-        assertEquals(0, stack.s3().listObjectVersions(r -> r.bucket(bucket()).prefix(key(uploadId))).versions().size(),
-                "no version left under the tenant's prefix");
-        assertEquals(1, stack.s3().listObjectsV2(r -> r.bucket(bucket()).prefix("quarantine/" + TENANT + "/" + uploadId)).keyCount());
-        assertEquals(0, replicaS3().listObjectsV2(r -> r.bucket(replicaBucket()).prefix(key(uploadId))).keyCount());
+    private ReconcileService.Result reconcile() {
+        try (UploadReconcileHandler reconcile = new UploadReconcileHandler(stack.start("UploadReconcileFunction", clock))) {
+            return reconcile.handleRequest(SampleEvents.load("upload-ingest/reconcile-schedule.json", ScheduleEvent.class), null);
+        }
     }
 
     @Test
@@ -347,119 +334,19 @@ class UploadIngestIT {
             assertTrue(reconcile.priming().prime());
         }
         assertEquals(0, stack.dynamoDb().scan(r -> r.tableName(stack.physicalName("UploadsTable"))).count());
-        assertEquals(0, stack.s3().listObjectVersions(r -> r.bucket(bucket())).versions().size());
-        assertEquals(List.of(), receiveAll().stream().filter(message -> !message.body().contains("s3:TestEvent")).toList(),
+        assertEquals(0, stack.s3().listObjectVersions(r -> r.bucket(uploads.bucket())).versions().size());
+        assertEquals(List.of(), uploads.receiveAll().stream().filter(message -> !message.body().contains("s3:TestEvent")).toList(),
                 "nothing re-driven (moto's s3:TestEvent aside)");
     }
 
-    private UploadIngestHandler ingestHandler(Map<String, String> overrides) {
-        Map<String, String> variables = new HashMap<>(stack.environment("UploadIngestFunction").variables());
-        variables.putAll(overrides);
-        return new UploadIngestHandler(FunctionApplication.builder(FunctionEnvironment.of(variables)).singletons(clock).start());
-    }
-
-    private String createUpload(String fileName, String contentType, long size, String sha256) throws Exception {
-        var body = JSON.createObjectNode().put("fileName", fileName).put("contentType", contentType).put("size", size);
-        if (sha256 != null) {
-            body.put("sha256", sha256);
-        }
-        APIGatewayV2HTTPResponse response = gateway.invoke(api, HttpEvents.request("POST", "/uploads",
-                Map.of("content-type", "application/json", "authorization", "Bearer " + token), body.toString().getBytes(StandardCharsets.UTF_8), "198.51.100.30"));
-        assertEquals(201, response.getStatusCode(), response.getBody());
-        return JSON.readTree(response.getBody()).get("uploadId").asText();
-    }
-
-    private JsonNode status(String uploadId) throws Exception {
-        APIGatewayV2HTTPResponse response = gateway.invoke(api, HttpEvents.request("GET", "/uploads/" + uploadId,
-                Map.of("authorization", "Bearer " + token), new byte[0], "198.51.100.30"));
-        assertEquals(200, response.getStatusCode());
-        return JSON.readTree(response.getBody());
-    }
-
-    /** Bytes as they would arrive through the presigned URL (which moto would accept whatever was signed). */
-    private void putObject(String uploadId, byte[] bytes) {
-        stack.s3().putObject(r -> r.bucket(bucket()).key(key(uploadId)), RequestBody.fromBytes(bytes));
-    }
-
-    private SQSBatchResponse ingestQueuedEvents() {
-        return ingest.handleRequest(SqsEvents.of(receiveAll()), null);
-    }
-
-    private List<Message> receiveAll() {
-        String queueUrl = stack.getAttribute("UploadEventsQueue", "QueueUrl");
-        List<Message> all = new ArrayList<>();
-        List<Message> batch;
-        do {
-            batch = stack.sqs().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
-            all.addAll(batch);
-            batch.forEach(m -> stack.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle())));
-        } while (!batch.isEmpty());
-        return all;
-    }
-
-
-    private byte[] replicaBytes(String uploadId) {
-        return replicaS3().getObjectAsBytes(r -> r.bucket(replicaBucket()).key(key(uploadId))).asByteArray();
-    }
-
-    private int replicaVersions(String uploadId) {
-        return replicaS3().listObjectVersions(r -> r.bucket(replicaBucket()).prefix(key(uploadId))).versions().size();
-    }
-
-    private S3Client replicaS3() {
-        return stack.s3(stack.secondaryRegion());
-    }
-
-    private String replicaBucket() {
-        return stack.getAttribute("SecondaryRegionBuckets", "UploadReplicaBucket");
-    }
-
-    private String bucket() {
-        return stack.physicalName("UploadBucket");
-    }
-
-    private static String key(String uploadId) {
-        return "tenants/" + TENANT + "/" + uploadId;
-    }
-
-    private Map<String, AttributeValue> uploadItem(String uploadId) {
-        return stack.dynamoDb().getItem(r -> r.tableName(stack.physicalName("UploadsTable"))
-                .key(Map.of("uploadId", AttributeValue.fromS(uploadId))).consistentRead(true)).item();
-    }
-
-    /** Upload records only: the table also holds the tenants' quota counters. */
-    private int uploadCount() {
-        return (int) stack.dynamoDb().scan(r -> r.tableName(stack.physicalName("UploadsTable"))).items().stream()
-                .filter(item -> item.get("uploadId").s().startsWith("upl_")).count();
-    }
-
-    static byte[] png(int size) {
-        byte[] bytes = new byte[size];
-        System.arraycopy(PNG_HEADER, 0, bytes, 0, PNG_HEADER.length);
-        for (int i = PNG_HEADER.length; i < size; i++) {
-            bytes[i] = (byte) (i * 31);
-        }
-        return bytes;
-    }
-
-    static byte[] text(long size) {
-        byte[] bytes = new byte[Math.toIntExact(size)];
-        for (int i = 0; i < bytes.length; i++) {
-            bytes[i] = (byte) ('a' + i % 26);
-        }
-        return bytes;
-    }
-
-    static String sha256(byte[] bytes) throws Exception {
-        return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
-
-    /** S3's composite checksum: the SHA-256 of the concatenated SHA-256 digests of the parts. */
-    static String compositeSha256(byte[] bytes, int partSize) throws Exception {
-        MessageDigest partDigests = MessageDigest.getInstance("SHA-256");
-        for (int start = 0; start < bytes.length; start += partSize) {
-            partDigests.update(MessageDigest.getInstance("SHA-256").digest(Arrays.copyOfRange(bytes, start, Math.min(bytes.length, start + partSize))));
-        }
-        return Base64.getEncoder().encodeToString(partDigests.digest());
+    private void assertQuarantined(String uploadId, String reason) throws Exception {
+        Map<String, AttributeValue> item = uploads.item(uploadId);
+        assertEquals("quarantined", item.get("status").s());
+        assertEquals(reason, item.get("reason").s());
+        assertEquals(reason, uploads.call("GET", "/uploads/" + uploadId, null, 200).get("reason").asText());
+        assertTrue(uploads.versions(uploadId).stream().allMatch(version -> version.size() == 0),
+                "nothing but the closing marker left under the tenant's prefix: " + uploads.versions(uploadId));
+        assertEquals(1, stack.s3().listObjectsV2(r -> r.bucket(uploads.bucket()).prefix(quarantineKey(uploadId))).keyCount());
+        assertEquals(0, uploads.replicaS3().listObjectsV2(r -> r.bucket(uploads.replicaBucket()).prefix(key(uploadId))).keyCount());
     }
 }

@@ -6,10 +6,13 @@ import jakarta.inject.Singleton;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -32,6 +35,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * bytes declared per UTC day. An upload is added to both in the transaction that records it, and leaves the open
  * set in the transaction that moves it out of pending, so counters and records never drift apart, not even
  * through a restore of the table. A failed upload (aborted, or never uploaded) gives its bytes back.
+ *
+ * <p>The ingest function also keeps a lease on the record (a conditional write with an expiry: one worker at a
+ * time checks, copies or cleans up an object) and the checkpoint of a copy that outlasts one invocation.
  */
 @Singleton
 public class UploadStore {
@@ -120,11 +126,33 @@ public class UploadStore {
                 Map.of(":reason", AttributeValue.fromS(reason), ":at", AttributeValue.fromS(at.toString())));
     }
 
-    /** The object passed its checks; repeating this for an already stored upload is harmless. */
-    public boolean markStored(String uploadId, String sha256, Instant storedAt) {
+    /**
+     * The composite checksum the client's declared part SHA-256s imply, recorded before the multipart upload is
+     * completed, so the object S3 creates is never announced before what it must match is known.
+     */
+    public boolean recordCompositeSha256(String uploadId, String composite) {
+        try {
+            // Not a status change: the upload stays pending, and in its tenant's quota.
+            dynamoDb.updateItem(UpdateItemRequest.builder()
+                    .tableName(table)
+                    .key(key(uploadId))
+                    .updateExpression("SET declaredCompositeSha256 = :composite")
+                    .conditionExpression("#status = :pending")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":composite", AttributeValue.fromS(composite),
+                            ":pending", AttributeValue.fromS(UploadStatus.PENDING.wireName())))
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /** The object version passed its checks; repeating this for an already stored upload is harmless. */
+    public boolean markStored(String uploadId, String versionId, Instant storedAt) {
         return transition(uploadId, List.of(UploadStatus.PENDING, UploadStatus.STORED), UploadStatus.STORED,
-                "sha256 = :sha256, storedAt = if_not_exists(storedAt, :at)",
-                Map.of(":sha256", AttributeValue.fromS(sha256), ":at", AttributeValue.fromS(storedAt.toString())));
+                "objectVersionId = :version, storedAt = if_not_exists(storedAt, :at)",
+                Map.of(":version", AttributeValue.fromS(versionId), ":at", AttributeValue.fromS(storedAt.toString())));
     }
 
     public boolean markQuarantined(String uploadId, String reason, Instant at) {
@@ -138,6 +166,77 @@ public class UploadStore {
                 "replicaRegion = :region, replicatedAt = :at, replicationLagMillis = :lag REMOVE replicationPending",
                 Map.of(":region", AttributeValue.fromS(replicaRegion), ":at", AttributeValue.fromS(at.toString()),
                         ":lag", AttributeValue.fromN(Long.toString(lagMillis))));
+    }
+
+    /**
+     * Takes the ingest lease on an upload until {@code until}, if nobody else holds a live one (the caller's own
+     * lease is renewed). Returns the record and any copy checkpoint as they stand once leased.
+     */
+    public LeaseAttempt acquireLease(String uploadId, String owner, Instant now, Instant until) {
+        try {
+            Map<String, AttributeValue> item = dynamoDb.updateItem(UpdateItemRequest.builder()
+                    .tableName(table)
+                    .key(key(uploadId))
+                    .updateExpression("SET leaseOwner = :owner, leaseExpiresAt = :until")
+                    .conditionExpression("attribute_exists(uploadId) AND (attribute_not_exists(leaseExpiresAt)"
+                            + " OR leaseExpiresAt <= :now OR leaseOwner = :owner)")
+                    .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner),
+                            ":until", millis(until), ":now", millis(now)))
+                    .returnValues(ReturnValue.ALL_NEW)
+                    .build()).attributes();
+            return new LeaseAttempt.Acquired(fromItem(item), checkpointOf(item), until);
+        } catch (ConditionalCheckFailedException e) {
+            return leaseExpiry(uploadId)
+                    .<LeaseAttempt>map(LeaseAttempt.Held::new)
+                    .orElseGet(() -> find(uploadId).isPresent() ? new LeaseAttempt.Held(now) : new LeaseAttempt.NoUpload());
+        }
+    }
+
+    /** When the current ingest lease on an upload expires; empty when nobody holds one. */
+    public Optional<Instant> leaseExpiry(String uploadId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table).key(key(uploadId)).consistentRead(true)
+                .projectionExpression("leaseExpiresAt")).item();
+        return Optional.ofNullable(item == null ? null : item.get("leaseExpiresAt"))
+                .map(value -> Instant.ofEpochMilli(Long.parseLong(value.n())));
+    }
+
+    /** Saves a copy checkpoint, only while the caller still holds the lease: a worker that lost it must stop. */
+    public boolean saveCheckpoint(String uploadId, String owner, CopyCheckpoint checkpoint) {
+        try {
+            dynamoDb.updateItem(UpdateItemRequest.builder()
+                    .tableName(table)
+                    .key(key(uploadId))
+                    .updateExpression("SET copyTarget = :target, copySourceVersionId = :version, copyUploadId = :copy,"
+                            + " copyPartsDone = :done, copySavedAt = :at")
+                    .conditionExpression("leaseOwner = :owner")
+                    .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner),
+                            ":target", AttributeValue.fromS(checkpoint.target().name()),
+                            ":version", AttributeValue.fromS(checkpoint.sourceVersionId()),
+                            ":copy", AttributeValue.fromS(checkpoint.multipartUploadId()),
+                            ":done", number(checkpoint.partsDone()),
+                            ":at", AttributeValue.fromS(checkpoint.savedAt().toString())))
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /** Gives the lease up (if still the caller's), dropping the copy checkpoint when the copy is finished or abandoned. */
+    public void releaseLease(String uploadId, String owner, boolean dropCheckpoint) {
+        String remove = "REMOVE leaseOwner, leaseExpiresAt"
+                + (dropCheckpoint ? ", copyTarget, copySourceVersionId, copyUploadId, copyPartsDone, copySavedAt" : "");
+        try {
+            dynamoDb.updateItem(UpdateItemRequest.builder()
+                    .tableName(table)
+                    .key(key(uploadId))
+                    .updateExpression(remove)
+                    .conditionExpression("leaseOwner = :owner")
+                    .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner)))
+                    .build());
+        } catch (ConditionalCheckFailedException e) {
+            // Taken over after it expired: the new holder owns the record's lease and checkpoint now.
+        }
     }
 
     /** Ids of uploads created before the cutoff that are still not replicated, quarantined or failed. */
@@ -180,15 +279,25 @@ public class UploadStore {
                 .expressionAttributeNames(Map.of("#status", "status"))
                 .expressionAttributeValues(allValues)
                 .build();
-        List<TransactWriteItem> items = new ArrayList<>();
-        items.add(TransactWriteItem.builder().update(statusChange).build());
-        if (from.contains(UploadStatus.PENDING)) {
-            Optional<List<TransactWriteItem>> quota = quotaRelease(uploadId, to == UploadStatus.FAILED);
-            if (quota.isEmpty()) {
+        if (!from.contains(UploadStatus.PENDING)) {
+            // Nothing to release with it: one conditional write (a one-item transaction costs twice the capacity).
+            try {
+                dynamoDb.updateItem(UpdateItemRequest.builder().tableName(table).key(statusChange.key())
+                        .updateExpression(statusChange.updateExpression()).conditionExpression(statusChange.conditionExpression())
+                        .expressionAttributeNames(statusChange.expressionAttributeNames())
+                        .expressionAttributeValues(statusChange.expressionAttributeValues()).build());
+                return true;
+            } catch (ConditionalCheckFailedException e) {
                 return false;
             }
-            items.addAll(quota.get());
         }
+        List<TransactWriteItem> items = new ArrayList<>();
+        items.add(TransactWriteItem.builder().update(statusChange).build());
+        Optional<List<TransactWriteItem>> quota = quotaRelease(uploadId, to == UploadStatus.FAILED);
+        if (quota.isEmpty()) {
+            return false;
+        }
+        items.addAll(quota.get());
         try {
             transact(items);
             return true;
@@ -281,6 +390,7 @@ public class UploadStore {
         item.put("contentType", AttributeValue.fromS(upload.contentType()));
         item.put("size", number(upload.size()));
         upload.sha256().ifPresent(v -> item.put("declaredSha256", AttributeValue.fromS(v)));
+        upload.compositeSha256().ifPresent(v -> item.put("declaredCompositeSha256", AttributeValue.fromS(v)));
         item.put("mode", AttributeValue.fromS(upload.mode().name()));
         upload.multipartUploadId().ifPresent(v -> item.put("multipartUploadId", AttributeValue.fromS(v)));
         item.put("partSize", number(upload.partSize()));
@@ -295,15 +405,14 @@ public class UploadStore {
     }
 
     private static UploadRecord fromItem(Map<String, AttributeValue> item) {
-        // sha256 is the verified digest once stored; until then the declared one is all there is.
-        Optional<String> sha256 = string(item, "sha256").or(() -> string(item, "declaredSha256"));
         return new UploadRecord(
                 item.get("uploadId").s(),
                 item.get("tenant").s(),
                 item.get("fileName").s(),
                 item.get("contentType").s(),
                 Long.parseLong(item.get("size").n()),
-                sha256,
+                string(item, "declaredSha256"),
+                string(item, "declaredCompositeSha256"),
                 UploadMode.valueOf(item.get("mode").s()),
                 string(item, "multipartUploadId"),
                 Long.parseLong(item.get("partSize").n()),
@@ -313,9 +422,23 @@ public class UploadStore {
                 UploadStatus.fromWire(item.get("status").s()),
                 string(item, "reason"),
                 string(item, "storedAt").map(Instant::parse),
+                string(item, "objectVersionId"),
                 string(item, "replicatedAt").map(Instant::parse),
                 string(item, "replicaRegion"),
                 Optional.ofNullable(item.get("replicationLagMillis")).map(v -> Long.parseLong(v.n())));
+    }
+
+    private static Optional<CopyCheckpoint> checkpointOf(Map<String, AttributeValue> item) {
+        return string(item, "copyUploadId").map(copy -> new CopyCheckpoint(
+                CopyCheckpoint.Target.valueOf(item.get("copyTarget").s()),
+                item.get("copySourceVersionId").s(),
+                copy,
+                Integer.parseInt(item.get("copyPartsDone").n()),
+                Instant.parse(item.get("copySavedAt").s())));
+    }
+
+    private static AttributeValue millis(Instant instant) {
+        return number(instant.toEpochMilli());
     }
 
     private static Optional<String> string(Map<String, AttributeValue> item, String name) {

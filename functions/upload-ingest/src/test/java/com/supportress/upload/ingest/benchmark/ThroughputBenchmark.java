@@ -2,17 +2,18 @@ package com.supportress.upload.ingest.benchmark;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.SqsEvents;
-import com.supportress.shared.config.FunctionApplication;
+import com.supportress.upload.ingest.UploadFixture;
 import com.supportress.upload.ingest.UploadIngestHandler;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.Message;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,15 +37,20 @@ public final class ThroughputBenchmark {
     private ThroughputBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        BenchmarkRun.exitAfter(() -> run(args));
+    }
+
+    private static void run(String[] args) throws Exception {
         int files = args.length > 0 ? Integer.parseInt(args[0]) : FILES;
-        try (BenchmarkStack bench = new BenchmarkStack()) {
+        // The run keeps up to 1,000 uploads open at once, past the default tenant quota.
+        try (UploadFixture bench = new UploadFixture(EmulatedStack.create(Map.of("OpenUploadsPerTenant", "1000")), Clock.systemUTC(), Map.of())) {
             Map<String, Long> requestedAtMillis = new ConcurrentHashMap<>();
             AtomicBoolean running = new AtomicBoolean(true);
             ExecutorService consumers = Executors.newFixedThreadPool(CONSUMERS);
             List<Future<?>> consuming = new ArrayList<>();
             for (int i = 0; i < CONSUMERS; i++) {
-                UploadIngestHandler handler = new UploadIngestHandler(FunctionApplication.builder(bench.stack.environment("UploadIngestFunction")).start());
+                UploadIngestHandler handler = bench.ingestHandler(Map.of());
                 consuming.add(consumers.submit(() -> consume(bench, handler, running)));
             }
 
@@ -55,9 +61,11 @@ public final class ThroughputBenchmark {
                 byte[] body = ("file " + i + ": " + "x".repeat(200 + i % 800) + "\n").getBytes();
                 uploads.add(uploaders.submit(() -> {
                     long requestedAt = System.currentTimeMillis();
-                    JsonNode plan = bench.createUpload("note.txt", "text/plain", body.length);
+                    JsonNode plan = bench.create("note.txt", "text/plain", body.length, UploadFixture.sha256(body), null);
                     requestedAtMillis.put(plan.get("uploadId").asText(), requestedAt);
-                    bench.put(plan, body);
+                    if (bench.put(plan, body) != 200) {
+                        throw new IllegalStateException("the presigned PUT failed");
+                    }
                     return null;
                 }));
             }
@@ -81,19 +89,18 @@ public final class ThroughputBenchmark {
             System.out.printf("  all %d created and PUT (API + presigned PUT) after %.1f s%n", files, (uploadedAt - started) / 1000.0);
             report(files, started, records, requestedAtMillis);
         }
-        System.exit(0);
     }
 
-    private static void consume(BenchmarkStack bench, UploadIngestHandler handler, AtomicBoolean running) {
+    /** One message per invocation, as the template's BatchSize of 1 has Lambda do; a failed message is left to return. */
+    private static void consume(UploadFixture bench, UploadIngestHandler handler, AtomicBoolean running) {
         try (handler) {
             while (running.get()) {
-                List<Message> messages = bench.receive(10, 1);
-                if (messages.isEmpty()) {
-                    continue;
+                for (Message message : bench.receive(10, 1)) {
+                    SQSBatchResponse response = handler.handleRequest(SqsEvents.of(List.of(message)), null);
+                    if (response.getBatchItemFailures().isEmpty()) {
+                        bench.delete(message);
+                    }
                 }
-                SQSBatchResponse response = handler.handleRequest(SqsEvents.of(messages), null);
-                Set<String> failed = response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).collect(Collectors.toSet());
-                messages.stream().filter(m -> !failed.contains(m.messageId())).forEach(bench::delete);
             }
         }
     }
