@@ -1,12 +1,15 @@
 package com.supportress.backup;
 
-import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.supportress.shared.config.FunctionHandler;
 import com.supportress.shared.log.LogContext;
 import io.micronaut.context.ApplicationContext;
 
-/** Lambda entry point for the daily backup schedule. A failed run throws, so the invocation fails and the alarm fires. */
-public class BackupHandler extends FunctionHandler<ScheduledEvent, BackupReport> {
+/**
+ * Lambda entry point for the daily backup schedule: starts every table's native backup and export and
+ * returns in seconds. A table that fails is recorded in the run and shows in its backup-age metric; the
+ * invocation itself fails only when no run could be recorded at all.
+ */
+public class BackupHandler extends FunctionHandler<ScheduleTick, StartReport> {
 
     public BackupHandler() {
     }
@@ -16,9 +19,9 @@ public class BackupHandler extends FunctionHandler<ScheduledEvent, BackupReport>
     }
 
     @Override
-    public BackupReport execute(ScheduledEvent event) {
-        try (LogContext ignored = LogContext.forRequest(event == null ? "manual" : String.valueOf(event.getId()))) {
-            return getApplicationContext().getBean(BackupService.class).run();
+    public StartReport execute(ScheduleTick event) {
+        try (LogContext ignored = LogContext.forRequest(event == null ? "manual" : event.correlationId())) {
+            return getApplicationContext().getBean(BackupStarter.class).start();
         }
     }
 }

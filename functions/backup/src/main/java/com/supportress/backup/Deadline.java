@@ -1,0 +1,27 @@
+package com.supportress.backup;
+
+import java.time.Duration;
+
+/** When an invocation must stop starting work and checkpoint: Lambda's own deadline less a margin, or a budget. */
+record Deadline(long endNanos) {
+
+    /** Time kept back from Lambda's deadline to finish the step under way and write the checkpoint. */
+    static final Duration MARGIN = Duration.ofSeconds(90);
+
+    static Deadline after(Duration budget) {
+        return new Deadline(System.nanoTime() + budget.toNanos());
+    }
+
+    /** From the milliseconds Lambda says remain, or the configured budget when there is no Lambda context. */
+    static Deadline of(java.util.Optional<com.amazonaws.services.lambda.runtime.Context> lambda, Duration budget) {
+        return lambda.map(c -> after(Duration.ofMillis(c.getRemainingTimeInMillis()).minus(MARGIN))).orElseGet(() -> after(budget));
+    }
+
+    boolean passed() {
+        return System.nanoTime() - endNanos >= 0;
+    }
+
+    Duration remaining() {
+        return Duration.ofNanos(Math.max(0, endNanos - System.nanoTime()));
+    }
+}

@@ -1,0 +1,140 @@
+package com.supportress.backup;
+
+import io.micronaut.json.JsonMapper;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The backup functions' working bucket in the stack's region, without Object Lock and with expiring
+ * prefixes: {@code exports/<runId>/<table>/} where DynamoDB writes its export, {@code state/<runId>.json}
+ * the checkpoint of a run, {@code proofs/<proofId>.json} the progress of a weekly proof and
+ * {@code status/<table>.json} when each table last had a backup verified in both regions.
+ * Documents are replaced only if unchanged since read (If-Match on the ETag), so two finishers can never
+ * both believe they own a run.
+ */
+public final class WorkBucket {
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String owner;
+    private final JsonMapper json;
+
+    public WorkBucket(S3Client s3, String bucket, String owner, JsonMapper json) {
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.owner = owner;
+        this.json = json;
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    S3Client s3() {
+        return s3;
+    }
+
+    String owner() {
+        return owner;
+    }
+
+    static String exportPrefix(String runId, String table) {
+        return "exports/" + runId + "/" + table;
+    }
+
+    static String stateKey(String runId) {
+        return "state/" + runId + ".json";
+    }
+
+    static String proofKey(String proofId) {
+        return "proofs/" + proofId + ".json";
+    }
+
+    static String statusKey(String table) {
+        return "status/" + table + ".json";
+    }
+
+    /** A document with the ETag it was read with, to replace it only if nobody else did meanwhile. */
+    public record Versioned<T>(T value, String etag) {
+    }
+
+    /** Someone else replaced or created the document since it was read: this writer no longer owns it. */
+    static final class ConcurrentUpdateException extends RuntimeException {
+        ConcurrentUpdateException(String key) {
+            super(key + " was changed by another invocation");
+        }
+    }
+
+    <T> Optional<Versioned<T>> read(String key, Class<T> type) {
+        try {
+            ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key).expectedBucketOwner(owner));
+            return Optional.of(new Versioned<>(json.readValue(bytes.asByteArray(), type), bytes.response().eTag()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + key + " in " + bucket, e);
+        }
+    }
+
+    /** Creates the document; throws ConcurrentUpdateException when it exists already. Returns the new ETag. */
+    String create(String key, Object value) {
+        return put(key, value, r -> r.ifNoneMatch("*"));
+    }
+
+    /** Replaces the document read with {@code etag}; throws ConcurrentUpdateException when it changed since. */
+    String replace(String key, Object value, String etag) {
+        return put(key, value, r -> r.ifMatch(etag));
+    }
+
+    private String put(String key, Object value, java.util.function.Consumer<PutObjectRequest.Builder> condition) {
+        byte[] body;
+        try {
+            body = json.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialise " + key, e);
+        }
+        try {
+            return s3.putObject(r -> {
+                r.bucket(bucket).key(key).contentType("application/json").expectedBucketOwner(owner);
+                condition.accept(r);
+            }, RequestBody.fromBytes(body)).eTag();
+        } catch (S3Exception e) {
+            // 412: the condition failed; 409: a concurrent conditional write to the same key won.
+            if (e.statusCode() == 412 || e.statusCode() == 409) {
+                throw new ConcurrentUpdateException(key);
+            }
+            throw e;
+        }
+    }
+
+    /** Keys under a prefix, oldest name first. */
+    List<String> keys(String prefix) {
+        List<String> keys = new ArrayList<>();
+        for (S3Object object : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix).expectedBucketOwner(owner)).contents()) {
+            keys.add(object.key());
+        }
+        return keys;
+    }
+
+    List<S3Object> list(String prefix) {
+        List<S3Object> objects = new ArrayList<>();
+        s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix).expectedBucketOwner(owner)).contents().forEach(objects::add);
+        return objects;
+    }
+
+    byte[] bytes(String key) {
+        return s3.getObjectAsBytes(r -> r.bucket(bucket).key(key).expectedBucketOwner(owner)).asByteArray();
+    }
+}
