@@ -144,26 +144,34 @@ public class BackupFinisher {
     }
 
     private void advance(Checkpoint<RunState> run, String table, Deadline deadline) {
-        while (!deadline.passed() && !run.lost()) {
-            RunState.TableState state = run.state().table(table);
-            if (state.status().settled()) {
-                return;
-            }
-            try {
-                if (!step(run, state)) {
+        try {
+            while (!deadline.passed() && !run.lost()) {
+                RunState.TableState state = run.state().table(table);
+                if (state.status().settled() || !attempt(run, state)) {
                     return;
                 }
-            } catch (WorkBucket.ConcurrentUpdateException e) {
-                return;
-            } catch (ExportManifests.InvalidExportException e) {
-                LOG.error("export of {} in run {} is invalid: {}", table, run.state().runId(), e.getMessage());
-                update(run, table, t -> t.failed("export invalid: " + e.getMessage()));
-            } catch (RuntimeException e) {
-                LOG.error("{} of {} in run {} failed: {}", state.status(), table, run.state().runId(), e.getMessage());
-                update(run, table, t -> t.failedAttempt(t.status() + " failed: " + e.getMessage(), ATTEMPTS));
-                // The next invocation tries again, minutes later.
-                return;
             }
+        } catch (WorkBucket.ConcurrentUpdateException e) {
+            // The lease is lost: another finisher continues the run, and repeats whatever this one did meanwhile.
+        }
+    }
+
+    /** One step, its failure recorded on the table; false when the table waits (for DynamoDB, or for the next invocation after a failure). */
+    private boolean attempt(Checkpoint<RunState> run, RunState.TableState state) {
+        String table = state.table();
+        try {
+            return step(run, state);
+        } catch (WorkBucket.ConcurrentUpdateException e) {
+            throw e;
+        } catch (ExportManifests.InvalidExportException e) {
+            LOG.error("export of {} in run {} is invalid: {}", table, run.state().runId(), e.getMessage());
+            update(run, table, t -> t.failed("export invalid: " + e.getMessage()));
+            return true;
+        } catch (RuntimeException e) {
+            LOG.error("{} of {} in run {} failed: {}", state.status(), table, run.state().runId(), e.getMessage());
+            update(run, table, t -> t.failedAttempt(t.status() + " failed: " + e.getMessage(), ATTEMPTS));
+            // The next invocation tries again, minutes later.
+            return false;
         }
     }
 

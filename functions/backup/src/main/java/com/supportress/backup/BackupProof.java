@@ -195,25 +195,35 @@ public class BackupProof {
     }
 
     private void advance(Checkpoint<ProofState> proof, BackupStore store, String table, Deadline deadline) {
-        while (!deadline.passed() && !proof.lost()) {
-            ProofState.TableProof current = proof.state().table(table);
-            if (current.status().settled()) {
-                imports.dropIfExists(current.scratchTable());
-                return;
-            }
-            try {
-                if (!step(proof, store, current, deadline)) {
+        try {
+            while (!deadline.passed() && !proof.lost()) {
+                ProofState.TableProof current = proof.state().table(table);
+                if (current.status().settled()) {
+                    imports.dropIfExists(current.scratchTable());
                     return;
                 }
-            } catch (WorkBucket.ConcurrentUpdateException e) {
-                return;
-            } catch (RestoreRefusedException e) {
-                update(proof, table, p -> p.failed(e.getMessage()));
-            } catch (RuntimeException e) {
-                LOG.error("proof of {} failed at {}: {}", table, current.status(), e.getMessage());
-                update(proof, table, p -> p.failedAttempt(p.status() + " failed: " + e.getMessage(), BackupFinisher.ATTEMPTS));
-                return;
+                if (!attempt(proof, store, current, deadline)) {
+                    return;
+                }
             }
+        } catch (WorkBucket.ConcurrentUpdateException e) {
+            // The lease is lost: another invocation continues the proof.
+        }
+    }
+
+    private boolean attempt(Checkpoint<ProofState> proof, BackupStore store, ProofState.TableProof current, Deadline deadline) {
+        String table = current.table();
+        try {
+            return step(proof, store, current, deadline);
+        } catch (WorkBucket.ConcurrentUpdateException e) {
+            throw e;
+        } catch (RestoreRefusedException e) {
+            update(proof, table, p -> p.failed(e.getMessage()));
+            return true;
+        } catch (RuntimeException e) {
+            LOG.error("proof of {} failed at {}: {}", table, current.status(), e.getMessage());
+            update(proof, table, p -> p.failedAttempt(p.status() + " failed: " + e.getMessage(), BackupFinisher.ATTEMPTS));
+            return false;
         }
     }
 

@@ -144,12 +144,23 @@ final class BackupFixture implements AutoCloseable {
         clock.advance(duration);
     }
 
+    /** Items of about 200 bytes, whatever the table's key: every key attribute gets a value of its type. */
     void putItems(String table, int count) {
-        String key = keyOf(table);
+        var description = stack.dynamoDb().describeTable(r -> r.tableName(table)).table();
+        Map<String, String> types = new HashMap<>();
+        description.attributeDefinitions().forEach(a -> types.put(a.attributeName(), a.attributeTypeAsString()));
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            items.add(Map.of(key, AttributeValue.fromS("item-" + i),
-                    "payload", AttributeValue.fromS("x".repeat(200)), "n", AttributeValue.fromN(Integer.toString(i))));
+            Map<String, AttributeValue> item = new HashMap<>(Map.of("payload", AttributeValue.fromS("x".repeat(200)), "n", AttributeValue.fromN(Integer.toString(i))));
+            for (var key : description.keySchema()) {
+                String type = types.get(key.attributeName());
+                item.put(key.attributeName(), switch (type) {
+                    case "N" -> AttributeValue.fromN(Integer.toString(i));
+                    case "B" -> AttributeValue.fromB(SdkBytes.fromUtf8String("item-" + i));
+                    default -> AttributeValue.fromS("item-" + i);
+                });
+            }
+            items.add(item);
         }
         write(table, items);
     }

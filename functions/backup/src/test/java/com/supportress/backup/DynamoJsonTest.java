@@ -99,6 +99,30 @@ class DynamoJsonTest {
         assertEquals(2, forward.items());
     }
 
+    @Test
+    void aPartialHashSavedInACheckpointContinuesToTheSameResult() {
+        ItemHash whole = hash(List.of(everyType("a"), everyType("b"), everyType("c")));
+        ItemHash first = hash(List.of(everyType("a")));
+
+        ItemHash resumed = ItemHash.of(first.hex(), first.items());
+        resumed.add(everyType("b"));
+        resumed.add(everyType("c"));
+
+        assertEquals(whole.hex(), resumed.hex());
+        assertEquals(3, resumed.items());
+    }
+
+    @Test
+    void aScanPositionSurvivesItsCheckpointAsOneLine() {
+        Map<String, AttributeValue> key = Map.of("pk", AttributeValue.fromS("tenant#ü\n\"x\""), "sk", AttributeValue.fromN("42.50"),
+                "bin", AttributeValue.fromB(SdkBytes.fromByteArray(new byte[]{0, -1})));
+
+        String line = DynamoJson.toLine(key);
+
+        assertEquals(key, DynamoJson.fromLine(line));
+        assertEquals(1, line.split("\n").length);
+    }
+
     private static ItemHash hash(List<Map<String, AttributeValue>> items) {
         ItemHash hash = new ItemHash();
         items.forEach(hash::add);
