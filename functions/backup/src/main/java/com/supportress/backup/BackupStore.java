@@ -1,11 +1,9 @@
 package com.supportress.backup;
 
 import io.micronaut.json.JsonMapper;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
-import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -44,6 +42,7 @@ public final class BackupStore {
     static final String MANIFEST = "manifest.json";
     private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
+    private final OwnedBucket objects;
     private final S3Client s3;
     private final String bucket;
     private final Region region;
@@ -51,6 +50,7 @@ public final class BackupStore {
     private final JsonMapper json;
 
     public BackupStore(S3Client s3, String bucket, Region region, String owner, JsonMapper json) {
+        this.objects = new OwnedBucket(s3, bucket, owner);
         this.s3 = s3;
         this.bucket = bucket;
         this.region = region;
@@ -167,8 +167,8 @@ public final class BackupStore {
     }
 
     private <T> Optional<T> read(String key, Class<T> type) {
-        try (InputStream in = s3.getObject(r -> r.bucket(bucket).key(key).expectedBucketOwner(owner))) {
-            return Optional.of(json.readValue(in.readAllBytes(), type));
+        try {
+            return Optional.of(json.readValue(objects.get(key).asByteArray(), type));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -188,8 +188,7 @@ public final class BackupStore {
             throw new UncheckedIOException("cannot serialise " + key, e);
         }
         try {
-            s3.putObject(r -> r.bucket(bucket).key(key).contentType("application/json").ifNoneMatch("*")
-                    .checksumAlgorithm(ChecksumAlgorithm.SHA256).expectedBucketOwner(owner), RequestBody.fromBytes(body));
+            objects.putJson(key, body, r -> r.ifNoneMatch("*").checksumAlgorithm(ChecksumAlgorithm.SHA256));
             return true;
         } catch (S3Exception e) {
             if (e.statusCode() == 412) {
@@ -201,28 +200,16 @@ public final class BackupStore {
 
     /** The object's size and the checksums S3 stored with it, or empty when it is absent. */
     Optional<HeadObjectResponse> head(String key) {
-        try {
-            return Optional.of(s3.headObject(r -> r.bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED).expectedBucketOwner(owner)));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        } catch (S3Exception e) {
-            // HEAD answers a bare 404, which the SDK does not always map to NoSuchKey.
-            if (e.statusCode() == 404) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return objects.head(key);
     }
 
     /** Every key under a prefix with its size. */
     List<S3Object> list(String prefix) {
-        List<S3Object> objects = new ArrayList<>();
-        s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix).expectedBucketOwner(owner)).contents().forEach(objects::add);
-        return objects;
+        return objects.list(prefix);
     }
 
     InputStream open(String key) {
-        return s3.getObject(r -> r.bucket(bucket).key(key).expectedBucketOwner(owner));
+        return objects.open(key);
     }
 
     /** Retention's view of this bucket: every run dated by its id, complete when it has a manifest. */

@@ -2,7 +2,6 @@ package com.supportress.backup;
 
 import io.micronaut.json.JsonMapper;
 import software.amazon.awssdk.core.ResponseBytes;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -12,7 +11,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,28 +24,20 @@ import java.util.Optional;
  */
 public final class WorkBucket {
 
-    private final S3Client s3;
-    private final String bucket;
-    private final String owner;
+    private final OwnedBucket bucket;
     private final JsonMapper json;
 
     public WorkBucket(S3Client s3, String bucket, String owner, JsonMapper json) {
-        this.s3 = s3;
-        this.bucket = bucket;
-        this.owner = owner;
+        this.bucket = new OwnedBucket(s3, bucket, owner);
         this.json = json;
     }
 
     public String bucket() {
-        return bucket;
+        return bucket.name();
     }
 
     S3Client s3() {
-        return s3;
-    }
-
-    String owner() {
-        return owner;
+        return bucket.s3();
     }
 
     static String exportPrefix(String runId, String table) {
@@ -79,12 +69,12 @@ public final class WorkBucket {
 
     <T> Optional<Versioned<T>> read(String key, Class<T> type) {
         try {
-            ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key).expectedBucketOwner(owner));
+            ResponseBytes<GetObjectResponse> bytes = bucket.get(key);
             return Optional.of(new Versioned<>(json.readValue(bytes.asByteArray(), type), bytes.response().eTag()));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + key + " in " + bucket, e);
+            throw new UncheckedIOException("cannot read " + key + " in " + bucket.name(), e);
         }
     }
 
@@ -106,10 +96,7 @@ public final class WorkBucket {
             throw new UncheckedIOException("cannot serialise " + key, e);
         }
         try {
-            return s3.putObject(r -> {
-                r.bucket(bucket).key(key).contentType("application/json").expectedBucketOwner(owner);
-                condition.accept(r);
-            }, RequestBody.fromBytes(body)).eTag();
+            return bucket.putJson(key, body, condition);
         } catch (S3Exception e) {
             // 412: the condition failed; 409: a concurrent conditional write to the same key won.
             if (e.statusCode() == 412 || e.statusCode() == 409) {
@@ -119,22 +106,16 @@ public final class WorkBucket {
         }
     }
 
-    /** Keys under a prefix, oldest name first. */
+    /** Keys under a prefix, in name order (for run ids: oldest first). */
     List<String> keys(String prefix) {
-        List<String> keys = new ArrayList<>();
-        for (S3Object object : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix).expectedBucketOwner(owner)).contents()) {
-            keys.add(object.key());
-        }
-        return keys;
+        return list(prefix).stream().map(S3Object::key).toList();
     }
 
     List<S3Object> list(String prefix) {
-        List<S3Object> objects = new ArrayList<>();
-        s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix).expectedBucketOwner(owner)).contents().forEach(objects::add);
-        return objects;
+        return bucket.list(prefix);
     }
 
     byte[] bytes(String key) {
-        return s3.getObjectAsBytes(r -> r.bucket(bucket).key(key).expectedBucketOwner(owner)).asByteArray();
+        return bucket.get(key).asByteArray();
     }
 }
