@@ -1,5 +1,7 @@
 package com.supportress.billing;
 
+import com.supportress.shared.http.ClientError;
+import com.supportress.shared.http.ClientErrorException;
 import com.supportress.shared.log.LogContext;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -36,16 +38,27 @@ public class BillingService {
 
     private final BillingStore store;
     private final DunningMailer mailer;
+    private final BillingConfig config;
     private final Clock clock;
 
-    public BillingService(BillingStore store, DunningMailer mailer, Clock clock) {
+    public BillingService(BillingStore store, DunningMailer mailer, BillingConfig config, Clock clock) {
         this.store = store;
         this.mailer = mailer;
+        this.config = config;
         this.clock = clock;
     }
 
+    /**
+     * Records and applies a verified event. An event dated more than the signature tolerance ahead of now is refused
+     * (400, nothing stored): its watermark would freeze the account's state until that date, every genuine event
+     * losing against it.
+     */
     public Outcome receive(BillingEvent event, String source) {
         LogContext.put("eventId", event.key());
+        fieldAheadOfNow(event).ifPresent(field -> {
+            throw new ClientErrorException(ClientError.InvalidFields.of(field,
+                    "is more than " + config.signatureTolerance().toSeconds() + " seconds ahead of now"));
+        });
         Optional<BillingStore.Status> earlier = store.recordFirst(event, source, clock.instant());
         if (earlier.isPresent() && earlier.get() != BillingStore.Status.RECEIVED) {
             LOG.info("duplicate event type={} status={}", event.type(), earlier.get());
@@ -77,6 +90,21 @@ public class BillingService {
     }
 
     /**
+     * The provider's name for the first time of the event that lies more than the signature tolerance ahead of now:
+     * the event's own time ({@code created}, {@code occurred_at}), or a resource version a watermark is made of.
+     */
+    public Optional<String> fieldAheadOfNow(BillingEvent event) {
+        Instant latest = clock.instant().plus(config.signatureTolerance());
+        if (event.occurredAt().isAfter(latest)) {
+            return Optional.of(event.provider().timeField());
+        }
+        return event.changes().stream()
+                .filter(change -> change.watermark().epochMillis() > latest.toEpochMilli())
+                .findFirst()
+                .map(change -> event.provider().versionField());
+    }
+
+    /**
      * Once per invoice, not per delivery: the mail record's conditional claim lets one sender through. If SES
      * fails the claim is released and the exception propagates, so the provider retries the event and the
      * retry sends the mail; a mail already marked sent is never sent again. Returns whether the mail is settled
@@ -89,7 +117,9 @@ public class BillingService {
             return store.mailSettled(mailKey);
         }
         String accountKey = event.subject().orElseThrow();
-        Optional<String> recipient = notice.billingEmail().or(() -> store.billingEmail(accountKey));
+        // The contact the provider's customer object gave us first; an address the failing event carries (an
+        // invoice's customer_email, a snapshot) only when we have none, so an event cannot redirect the mail.
+        Optional<String> recipient = store.billingEmail(accountKey).or(notice::billingEmail);
         if (recipient.isEmpty()) {
             LOG.warn("payment failed for invoice {} but the account has no billing contact", notice.invoiceId());
             store.finishMail(mailKey, "no_contact", now);

@@ -13,7 +13,7 @@ import java.util.Optional;
 /**
  * Chargebee signs nothing; it sends the HTTP Basic credentials configured on the webhook. Both parts are
  * compared in constant time (over SHA-256 digests, so not even the length leaks), and every way of being
- * wrong gets the same 401.
+ * wrong gets the same 401. Without a usable configured login every delivery gets 503.
  */
 @Singleton
 public class ChargebeeAuthenticator {
@@ -27,12 +27,12 @@ public class ChargebeeAuthenticator {
     }
 
     public void authenticate(Optional<String> authorization) {
-        WebhookSecrets expected = secrets.current();
+        WebhookSecrets.ChargebeeLogin expected = MissingCredentials.require(secrets.current().chargebee(), "Chargebee");
         byte[] presented = authorization
                 .filter(value -> value.regionMatches(true, 0, "Basic ", 0, 6))
                 .flatMap(value -> decode(value.substring(6).trim()))
                 .orElse(new byte[0]);
-        byte[] wanted = (expected.chargebeeUsername() + ":" + expected.chargebeePassword()).getBytes(StandardCharsets.UTF_8);
+        byte[] wanted = (expected.username() + ":" + expected.password()).getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(sha256(presented), sha256(wanted))) {
             throw new ClientErrorException(new ClientError.Unauthorized("webhook credentials are missing or wrong", CHALLENGE));
         }

@@ -26,9 +26,9 @@ public class StripeReconciler {
 
     private static final Logger LOG = LoggerFactory.getLogger(StripeReconciler.class);
 
-    /** How one run went. */
+    /** How one run went; {@code deferred} events were dated ahead of our clock and wait for a later run. */
     @Serdeable
-    public record Result(int listed, int applied, int ignored, int alreadySeen) {
+    public record Result(int listed, int applied, int ignored, int alreadySeen, int deferred) {
     }
 
     private final BillingService billing;
@@ -51,10 +51,16 @@ public class StripeReconciler {
     }
 
     public Result run() {
-        Optional<String> apiKey = secrets.current().stripeApiKey();
+        WebhookSecrets configured = secrets.current();
+        Optional<String> apiKey = configured.stripeApiKey().value();
         if (apiKey.isEmpty()) {
-            LOG.warn("no Stripe API key configured: reconciliation skipped");
-            return new Result(0, 0, 0, 0);
+            if (configured.stripeSigningSecrets().isUsable()) {
+                // Stripe's webhooks are in use, so a missed one would stay missed: someone must configure the key.
+                MissingCredentials.report(configured.stripeApiKey(), "Stripe reconciliation skipped");
+            } else {
+                LOG.info("Stripe is not configured: reconciliation skipped");
+            }
+            return new Result(0, 0, 0, 0, 0);
         }
         long listedUntil = clock.instant().getEpochSecond();
         long from = store.reconciliationCursor()
@@ -74,16 +80,25 @@ public class StripeReconciler {
         int applied = 0;
         int ignored = 0;
         int seen = 0;
+        int deferred = 0;
         for (Event event : events) {
-            switch (billing.receive(StripeEvents.reduce(event, json), "reconciliation")) {
+            BillingEvent reduced = StripeEvents.reduce(event, json);
+            Optional<String> ahead = billing.fieldAheadOfNow(reduced);
+            if (ahead.isPresent()) {
+                // Listed again by a later run (the cursor overlaps), once our clock has caught up with Stripe's.
+                LOG.warn("event {} deferred: its {} is ahead of our clock", event.getId(), ahead.get());
+                deferred++;
+                continue;
+            }
+            switch (billing.receive(reduced, "reconciliation")) {
                 case APPLIED -> applied++;
                 case IGNORED -> ignored++;
                 case DUPLICATE -> seen++;
             }
         }
         store.advanceReconciliationCursor(listedUntil);
-        Result result = new Result(events.size(), applied, ignored, seen);
-        LOG.info("stripe reconciliation listed={} applied={} ignored={} alreadySeen={}", result.listed(), applied, ignored, seen);
+        Result result = new Result(events.size(), applied, ignored, seen, deferred);
+        LOG.info("stripe reconciliation listed={} applied={} ignored={} alreadySeen={} deferred={}", result.listed(), applied, ignored, seen, deferred);
         return result;
     }
 

@@ -9,6 +9,7 @@ import jakarta.inject.Singleton;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -31,6 +32,8 @@ public class StripeSignatureVerifier {
     }
 
     public Event verify(byte[] body, Optional<String> signatureHeader) {
+        // Before anything else: without a real secret every delivery is refused alike, whatever it carries.
+        List<String> signingSecrets = MissingCredentials.require(secrets.current().stripeSigningSecrets(), "Stripe");
         String header = signatureHeader.orElseThrow(() -> refused("Stripe-Signature header is missing"));
         long tolerance = config.signatureTolerance().toSeconds();
         long timestamp = timestamp(header);
@@ -42,7 +45,7 @@ public class StripeSignatureVerifier {
         }
         // The body is Stripe's UTF-8 JSON; Stripe signs exactly these characters, so it is decoded, never re-serialised.
         String payload = new String(body, StandardCharsets.UTF_8);
-        for (String secret : secrets.current().stripeSigningSecrets()) {
+        for (String secret : signingSecrets) {
             if (!signedWith(payload, header, secret, tolerance)) {
                 continue;
             }

@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Where {@link WebhookSecrets} come from. In AWS: the Secrets Manager secret whose ARN is
@@ -23,12 +22,14 @@ import java.util.Optional;
  * "chargebeePassword", "stripeApiKey"}}. Locally (no ARN): {@code STRIPE_WEBHOOK_SECRETS} (comma-separated),
  * {@code CHARGEBEE_WEBHOOK_USERNAME}, {@code CHARGEBEE_WEBHOOK_PASSWORD}, {@code STRIPE_API_KEY}.
  * The value is cached for five minutes, so a rotation reaches warm (and SnapStart-restored) functions
- * without a deploy while the secret is read at most once per five minutes per instance.
+ * without a deploy while the secret is read at most once per five minutes per instance; while a webhook's
+ * credential is missing or a placeholder, for one minute only, so the operator's fix takes effect soon.
  */
 @Singleton
 public class WebhookSecretsSource {
 
     static final Duration CACHE_FOR = Duration.ofMinutes(5);
+    static final Duration RECHECK_UNCONFIGURED_AFTER = Duration.ofMinutes(1);
 
     private final FunctionEnvironment environment;
     private final SecretsManagerClient secretsManager;
@@ -48,7 +49,7 @@ public class WebhookSecretsSource {
         Instant now = clock.instant();
         if (cached == null || now.isAfter(cachedUntil)) {
             cached = environment.find("BILLING_SECRETS_ARN").map(this::fromSecretsManager).orElseGet(this::fromEnvironment);
-            cachedUntil = now.plus(CACHE_FOR);
+            cachedUntil = now.plus(cached.webhooksConfigured() ? CACHE_FOR : RECHECK_UNCONFIGURED_AFTER);
         }
         return cached;
     }
@@ -69,16 +70,15 @@ public class WebhookSecretsSource {
                 signingSecrets.add(list.get(i).coerceStringValue());
             }
         }
-        return new WebhookSecrets(signingSecrets, text(node, "chargebeeUsername"), text(node, "chargebeePassword"),
-                Optional.ofNullable(text(node, "stripeApiKey")));
+        return WebhookSecrets.of(signingSecrets, text(node, "chargebeeUsername"), text(node, "chargebeePassword"), text(node, "stripeApiKey"));
     }
 
     private WebhookSecrets fromEnvironment() {
-        return new WebhookSecrets(
+        return WebhookSecrets.of(
                 Arrays.asList(environment.get("STRIPE_WEBHOOK_SECRETS", "").split(",")),
                 environment.get("CHARGEBEE_WEBHOOK_USERNAME", ""),
                 environment.get("CHARGEBEE_WEBHOOK_PASSWORD", ""),
-                environment.find("STRIPE_API_KEY"));
+                environment.get("STRIPE_API_KEY", ""));
     }
 
     private static String text(JsonNode node, String field) {

@@ -25,11 +25,11 @@ import java.util.UUID;
  */
 final class BillingStack implements AutoCloseable {
 
-    static final String STRIPE_SECRET = "whsec_test_" + UUID.randomUUID().toString().replace("-", "");
-    static final String STRIPE_PREVIOUS_SECRET = "whsec_test_previous_" + UUID.randomUUID().toString().replace("-", "");
+    static final String STRIPE_SECRET = TestCredentials.stripeSigningSecret();
+    static final String STRIPE_PREVIOUS_SECRET = TestCredentials.stripeSigningSecret();
     static final String CHARGEBEE_USER = "chargebee";
-    static final String CHARGEBEE_PASSWORD = "cb-" + UUID.randomUUID();
-    static final String STRIPE_API_KEY = "rk_test_" + UUID.randomUUID().toString().replace("-", "");
+    static final String CHARGEBEE_PASSWORD = TestCredentials.chargebeePassword();
+    static final String STRIPE_API_KEY = TestCredentials.stripeApiKey();
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -38,17 +38,23 @@ final class BillingStack implements AutoCloseable {
     final BillingWebhooksHandler handler;
 
     BillingStack(Object... singletons) {
-        this(EmulatedStack.create(Map.of("SenderEmail", "billing-" + UUID.randomUUID().toString().substring(0, 8) + "@supportress.example")),
-                singletons);
+        this(true, singletons);
     }
 
-    private BillingStack(EmulatedStack stack, Object... singletons) {
-        this.stack = stack;
+    private BillingStack(boolean configureSecrets, Object[] singletons) {
+        this.stack = EmulatedStack.create(Map.of("SenderEmail", "billing-" + UUID.randomUUID().toString().substring(0, 8) + "@supportress.example"));
         this.clock = new MutableClock(Instant.now());
-        storeSecrets(stack);
+        if (configureSecrets) {
+            storeSecrets(stack);
+        }
         List<Object> beans = new ArrayList<>(List.of(singletons));
         beans.add(clock);
         this.handler = new BillingWebhooksHandler(stack.start("BillingWebhooksFunction", beans.toArray()));
+    }
+
+    /** The stack as `sam deploy` leaves it: BillingSecrets as the template creates it, before the operator's step. */
+    static BillingStack asDeployed() {
+        return new BillingStack(false, new Object[0]);
     }
 
     static void storeSecrets(EmulatedStack stack) {
@@ -56,6 +62,11 @@ final class BillingStack implements AutoCloseable {
         secret.putArray("stripeSigningSecrets").add(STRIPE_SECRET).add(STRIPE_PREVIOUS_SECRET);
         secret.put("chargebeeUsername", CHARGEBEE_USER).put("chargebeePassword", CHARGEBEE_PASSWORD).put("stripeApiKey", STRIPE_API_KEY);
         EmulatedSecrets.client(stack).putSecretValue(r -> r.secretId(stack.physicalName("BillingSecrets")).secretString(secret.toString()));
+    }
+
+    /** Replaces the value of the stack's BillingSecrets, as an operator would with put-secret-value. */
+    void putSecret(String json) {
+        EmulatedSecrets.client(stack).putSecretValue(r -> r.secretId(stack.physicalName("BillingSecrets")).secretString(json));
     }
 
     /** A second handler on the same tables, as a second Lambda instance would be, with its own beans. */

@@ -87,6 +87,91 @@ class BillingWebhooksIT {
     }
 
     @Test
+    void stackAsDeployedRefusesStripeWith503UntilASigningSecretIsConfiguredAndTakesChargebeeWithTheGeneratedPassword()
+            throws Exception {
+        try (BillingStack deployed = BillingStack.asDeployed()) {
+            String body = BillingSamples.stripe("customer.subscription.updated").toString();
+            APIGatewayV2HTTPResponse refused = deployed.send(BillingStack.stripeRequest(body,
+                    StripeSigner.header(body, "whsec_replace_me", deployed.clock.instant())));
+
+            assertEquals(503, refused.getStatusCode(), refused.getBody());
+            assertEquals(Long.toString(WebhookSecretsSource.RECHECK_UNCONFIGURED_AFTER.toSeconds()), refused.getHeaders().get("retry-after"));
+            assertTrue(JSON.readTree(refused.getBody()).has("error"), refused.getBody());
+            assertTrue(deployed.items("BillingEventsTable").isEmpty(), "nothing recorded");
+
+            JsonNode generated = JSON.readTree(EmulatedSecrets.client(deployed.stack)
+                    .getSecretValue(r -> r.secretId(deployed.stack.physicalName("BillingSecrets"))).secretString());
+            APIGatewayV2HTTPResponse chargebee = deployed.send(BillingStack.chargebeeRequest(BillingSamples.chargebee("subscription_created").toString(),
+                    generated.get("chargebeeUsername").asText() + ":" + generated.get("chargebeePassword").asText()));
+            assertEquals(200, chargebee.getStatusCode(), chargebee.getBody());
+        }
+    }
+
+    @Test
+    void placeholderSigningSecretNeverVerifiesAndARealOneConfiguredLaterIsUsedWithinAMinute() {
+        billing.putSecret("{\"stripeSigningSecrets\":[\"whsec_replace_me\"],\"chargebeeUsername\":\"chargebee\","
+                + "\"chargebeePassword\":\"" + BillingStack.CHARGEBEE_PASSWORD + "\"}");
+        String body = BillingSamples.stripe("customer.created").toString();
+        APIGatewayV2HTTPResponse placeholder = billing.send(BillingStack.stripeRequest(body,
+                StripeSigner.header(body, "whsec_replace_me", billing.clock.instant())));
+        assertRefused(placeholder, 503);
+
+        BillingStack.storeSecrets(billing.stack);
+        billing.clock.advance(WebhookSecretsSource.RECHECK_UNCONFIGURED_AFTER.plusSeconds(1));
+        assertEquals(200, billing.stripe(body).getStatusCode());
+    }
+
+    @Test
+    void placeholderChargebeePasswordRefusesEveryDeliveryWith503() {
+        billing.putSecret("{\"stripeSigningSecrets\":[\"" + BillingStack.STRIPE_SECRET + "\"],\"chargebeeUsername\":\"chargebee\","
+                + "\"chargebeePassword\":\"changeme-changeme-changeme\"}");
+        assertRefused(billing.send(BillingStack.chargebeeRequest(BillingSamples.chargebee("payment_failed").toString(),
+                "chargebee:changeme-changeme-changeme")), 503);
+    }
+
+    @Test
+    void stripeEventCreatedFurtherAheadThanTheToleranceIsRefusedAndNothingStored() throws Exception {
+        ObjectNode event = BillingSamples.stripe("customer.subscription.updated");
+        event.put("created", billing.clock.instant().plus(BillingConfig.SIGNATURE_TOLERANCE).plusSeconds(1).getEpochSecond());
+
+        APIGatewayV2HTTPResponse response = billing.stripe(event);
+
+        assertRefused(response, 400);
+        assertEquals("created", JSON.readTree(response.getBody()).at("/fields/0/field").asText(), response.getBody());
+    }
+
+    @Test
+    void stripeEventCreatedWithinTheToleranceAheadIsApplied() {
+        ObjectNode event = BillingSamples.stripe("customer.subscription.updated");
+        event.put("created", billing.clock.instant().plus(BillingConfig.SIGNATURE_TOLERANCE).minusSeconds(5).getEpochSecond());
+
+        assertEquals(200, billing.stripe(event).getStatusCode());
+    }
+
+    @Test
+    void chargebeeEventOccurringAheadOfNowIsRefusedAndNothingStored() throws Exception {
+        ObjectNode event = BillingSamples.chargebee("subscription_renewed");
+        event.put("occurred_at", billing.clock.instant().plus(Duration.ofDays(3650)).getEpochSecond());
+
+        APIGatewayV2HTTPResponse response = billing.chargebee(event);
+
+        assertRefused(response, 400);
+        assertEquals("occurred_at", JSON.readTree(response.getBody()).at("/fields/0/field").asText(), response.getBody());
+    }
+
+    @Test
+    void chargebeeResourceVersionAheadOfNowIsRefusedAndNothingStored() throws Exception {
+        ObjectNode event = BillingSamples.chargebee("subscription_renewed");
+        ((ObjectNode) event.at("/content/subscription")).put("resource_version",
+                billing.clock.instant().plus(Duration.ofDays(1)).toEpochMilli());
+
+        APIGatewayV2HTTPResponse response = billing.chargebee(event);
+
+        assertRefused(response, 400);
+        assertEquals("resource_version", JSON.readTree(response.getBody()).at("/fields/0/field").asText(), response.getBody());
+    }
+
+    @Test
     void missingSignatureHeaderIsRefusedAndNothingStored() {
         assertRefused(billing.send(BillingStack.stripeRequest(BillingSamples.stripe("invoice.paid").toString(), null)), 400);
     }
@@ -118,10 +203,9 @@ class BillingWebhooksIT {
     void secretRotatedInSecretsManagerIsUsedWithinFiveMinutesWithoutRedeploy() {
         String body = BillingSamples.stripe("customer.created").toString();
         assertEquals(200, billing.stripe(body).getStatusCode());
-        String rotated = "whsec_rotated_" + UUID.randomUUID().toString().replace("-", "");
-        EmulatedSecrets.client(billing.stack).putSecretValue(r -> r.secretId(billing.stack.physicalName("BillingSecrets"))
-                .secretString("{\"stripeSigningSecrets\":[\"" + rotated + "\",\"" + BillingStack.STRIPE_SECRET + "\"],"
-                        + "\"chargebeeUsername\":\"chargebee\",\"chargebeePassword\":\"x\"}"));
+        String rotated = TestCredentials.stripeSigningSecret();
+        billing.putSecret("{\"stripeSigningSecrets\":[\"" + rotated + "\",\"" + BillingStack.STRIPE_SECRET + "\"],"
+                + "\"chargebeeUsername\":\"chargebee\",\"chargebeePassword\":\"" + BillingStack.CHARGEBEE_PASSWORD + "\"}");
         String signedWithNew = BillingSamples.stripe("customer.updated").toString();
 
         billing.clock.advance(WebhookSecretsSource.CACHE_FOR.plusSeconds(1));
@@ -210,6 +294,21 @@ class BillingWebhooksIT {
         ((ObjectNode) failed.at("/data/object")).remove("customer_email");
         billing.stripe(failed);
         assertEquals(1, SentMail.to(contact).size());
+    }
+
+    @Test
+    void dunningMailGoesToStoredBillingContactRatherThanTheAddressTheInvoiceCarries() {
+        ObjectNode customer = BillingSamples.stripe("customer.created");
+        ((ObjectNode) customer.at("/data/object")).put("email", contact);
+        billing.stripe(customer);
+        String elsewhere = "someone-else-" + UUID.randomUUID().toString().substring(0, 8) + "@attacker.example";
+        ObjectNode failed = BillingSamples.stripe("invoice.payment_failed");
+        ((ObjectNode) failed.at("/data/object")).put("customer_email", elsewhere);
+
+        billing.stripe(failed);
+
+        assertEquals(1, SentMail.to(contact).size());
+        assertTrue(SentMail.to(elsewhere).isEmpty());
     }
 
     @Test

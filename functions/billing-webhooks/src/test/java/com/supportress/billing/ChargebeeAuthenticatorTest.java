@@ -22,17 +22,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class ChargebeeAuthenticatorTest {
 
     private final ChargebeeAuthenticator authenticator = new ChargebeeAuthenticator(new WebhookSecretsSource(
-            FunctionEnvironment.of(Map.of("STRIPE_WEBHOOK_SECRETS", "whsec_x", "CHARGEBEE_WEBHOOK_USERNAME", "chargebee",
-                    "CHARGEBEE_WEBHOOK_PASSWORD", "s3cret-password")),
+            FunctionEnvironment.of(Map.of("STRIPE_WEBHOOK_SECRETS", TestCredentials.stripeSigningSecret(), "CHARGEBEE_WEBHOOK_USERNAME", "chargebee",
+                    "CHARGEBEE_WEBHOOK_PASSWORD", "k7Hq2Lm9Xv4Rt8Wp3Zc")),
             null, JsonMapper.createDefault(), new MutableClock(Instant.now())));
 
     @Test
     void acceptsTheConfiguredCredentials() {
-        assertDoesNotThrow(() -> authenticator.authenticate(Optional.of(basic("chargebee:s3cret-password"))));
+        assertDoesNotThrow(() -> authenticator.authenticate(Optional.of(basic("chargebee:k7Hq2Lm9Xv4Rt8Wp3Zc"))));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"chargebee:wrong", "someone:s3cret-password", "chargebee:s3cret-password-and-more", "chargebee", ":"})
+    @ValueSource(strings = {"chargebee:wrong", "someone:k7Hq2Lm9Xv4Rt8Wp3Zc", "chargebee:k7Hq2Lm9Xv4Rt8Wp3Zc-and-more", "chargebee", ":"})
     void rejectsWrongCredentialsWith401AndAChallenge(String credentials) {
         ClientErrorException refused = assertThrows(ClientErrorException.class, () -> authenticator.authenticate(Optional.of(basic(credentials))));
         assertEquals(401, refused.error().status());

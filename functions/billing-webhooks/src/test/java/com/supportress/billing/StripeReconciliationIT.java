@@ -55,7 +55,7 @@ class StripeReconciliationIT {
 
         StripeReconciler.Result result = run();
 
-        assertEquals(new StripeReconciler.Result(3, 1, 1, 1), result);
+        assertEquals(new StripeReconciler.Result(3, 1, 1, 1, 0), result);
         assertEquals("past_due", billing.stateItem("stripe#cus_TdemoAcme0001", "ACCOUNT").get("dunningStage").s());
         assertEquals("reconciliation", billing.eventItem("stripe:" + missedFailure.get("id").asText()).get("source").s());
         assertEquals(1, SentMail.to(contact).size());
@@ -78,9 +78,34 @@ class StripeReconciliationIT {
 
         StripeReconciler.Result second = run();
 
-        assertEquals(new StripeReconciler.Result(1, 0, 0, 1), second);
+        assertEquals(new StripeReconciler.Result(1, 0, 0, 1, 0), second);
         assertEquals(Long.toString(now - Duration.ofMinutes(10).toSeconds()), stripeApi.calls.get(0).query().get("created[gte]"));
         assertEquals(1, SentMail.to(contact).size());
+    }
+
+    @Test
+    void eventDatedAheadOfOurClockIsDeferredUntilItIsNotAndThenApplied() {
+        long now = billing.clock.instant().getEpochSecond();
+        ObjectNode ahead = created(BillingSamples.stripe("customer.subscription.updated"), now + Duration.ofHours(1).toSeconds());
+        stripeApi.add(ahead);
+
+        assertEquals(new StripeReconciler.Result(1, 0, 0, 0, 1), run());
+        assertTrue(billing.items("BillingEventsTable").stream().noneMatch(item -> item.get("pk").s().startsWith("stripe:")), "nothing recorded");
+        assertTrue(billing.items("BillingStateTable").stream().noneMatch(item -> item.get("pk").s().startsWith("stripe#")), "no watermark moved");
+
+        billing.clock.advance(Duration.ofHours(1));
+        assertEquals(new StripeReconciler.Result(1, 1, 0, 0, 0), run());
+        assertEquals("active", billing.stateItem("stripe#cus_TdemoAcme0001", "SUB#sub_1TdemoAcme0001").get("status").s());
+    }
+
+    @Test
+    void runWithoutAUsableApiKeyCallsNothingAndChangesNothing() {
+        billing.putSecret("{\"stripeSigningSecrets\":[\"" + BillingStack.STRIPE_SECRET + "\"],\"chargebeeUsername\":\"chargebee\","
+                + "\"chargebeePassword\":\"" + BillingStack.CHARGEBEE_PASSWORD + "\",\"stripeApiKey\":\"rk_live_...\"}");
+        stripeApi.add(created(BillingSamples.stripe("invoice.payment_failed"), billing.clock.instant().getEpochSecond() - 100));
+
+        assertEquals(new StripeReconciler.Result(0, 0, 0, 0, 0), run());
+        assertEquals(List.of(), stripeApi.calls);
     }
 
     private StripeReconciler.Result run() {

@@ -5,6 +5,7 @@ import com.supportress.emulator.MutableClock;
 import com.supportress.shared.config.FunctionEnvironment;
 import com.supportress.shared.http.ClientError;
 import com.supportress.shared.http.ClientErrorException;
+import com.supportress.shared.http.ServiceUnavailableException;
 import io.micronaut.json.JsonMapper;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Unit tier: Stripe-Signature checks with Stripe's SDK, no emulator. */
 class StripeSignatureVerifierTest {
 
-    private static final String CURRENT = "whsec_test_current_0123456789";
-    private static final String PREVIOUS = "whsec_test_previous_0123456789";
+    private static final String CURRENT = TestCredentials.stripeSigningSecret();
+    private static final String PREVIOUS = TestCredentials.stripeSigningSecret();
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
     private final StripeSignatureVerifier verifier = verifier(CURRENT + "," + PREVIOUS);
@@ -78,6 +79,19 @@ class StripeSignatureVerifierTest {
     }
 
     @Test
+    void placeholderSecretNeverVerifiesNotEvenABodySignedWithIt() {
+        StripeSignatureVerifier unconfigured = verifier("whsec_replace_me");
+        String header = StripeSigner.header(body, "whsec_replace_me", clock.instant());
+
+        assertThrows(ServiceUnavailableException.class, () -> unconfigured.verify(bytes(body), Optional.of(header)));
+    }
+
+    @Test
+    void noSecretConfiguredRefusesBeforeLookingAtTheRequest() {
+        assertThrows(ServiceUnavailableException.class, () -> verifier("").verify(bytes(body), Optional.empty()));
+    }
+
+    @Test
     void rejectsMissingHeader() {
         assertRefused("missing", () -> verifier.verify(bytes(body), Optional.empty()));
     }
@@ -104,7 +118,7 @@ class StripeSignatureVerifierTest {
         FunctionEnvironment environment = FunctionEnvironment.of(Map.of(
                 "STRIPE_WEBHOOK_SECRETS", secrets,
                 "CHARGEBEE_WEBHOOK_USERNAME", "chargebee",
-                "CHARGEBEE_WEBHOOK_PASSWORD", "unused",
+                "CHARGEBEE_WEBHOOK_PASSWORD", TestCredentials.chargebeePassword(),
                 "BILLING_EVENTS_TABLE", "events", "BILLING_STATE_TABLE", "state", "SENDER_EMAIL", "billing@supportress.example"));
         WebhookSecretsSource source = new WebhookSecretsSource(environment, null, JsonMapper.createDefault(), clock);
         return new StripeSignatureVerifier(source, BillingConfig.from(environment), clock);

@@ -51,7 +51,7 @@ final class StackProvisioner {
         Region region = Region.of((String) properties.get("Region"));
         for (Map<String, Object> bucket : list(properties.get("Buckets"))) {
             String name = stack.getAttribute(logicalId, (String) bucket.get("Name"));
-            boolean objectLock = bucket.get("ObjectLockGovernanceDays") != null;
+            boolean objectLock = bucket.get("ObjectLockMode") != null;
             var s3 = stack.s3(region);
             if (exists(s3, name)) {
                 continue;
@@ -69,6 +69,8 @@ final class StackProvisioner {
         var request = CreateTableRequest.builder()
                 .tableName(name)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
+                // As in AWS: a template table refuses DeleteTable; tables code creates itself (restore scratch) do not.
+                .deletionProtectionEnabled(Boolean.TRUE.equals(properties.get("DeletionProtectionEnabled")))
                 .attributeDefinitions(list(properties.get("AttributeDefinitions")).stream()
                         .map(a -> AttributeDefinition.builder()
                                 .attributeName((String) a.get("AttributeName"))

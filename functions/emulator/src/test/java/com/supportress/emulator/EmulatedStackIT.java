@@ -1,10 +1,15 @@
 package com.supportress.emulator;
 
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Integration tier: template.yaml stood up on the emulator (moto unless AWS_ENDPOINT_URL is set). */
@@ -17,6 +22,21 @@ class EmulatedStackIT {
         for (String logicalId : stack.template().resourcesOfType("AWS::DynamoDB::Table").keySet()) {
             assertTrue(tables.contains(stack.stackName() + "-" + logicalId), logicalId + " missing from " + tables);
         }
+    }
+
+    @Test
+    void templateTablesAreDeletionProtectedWhileATableCreatedLaterCanStillBeDropped() {
+        EmulatedStack stack = EmulatedStack.create(Map.of());
+        for (String logicalId : stack.template().resourcesOfType("AWS::DynamoDB::Table").keySet()) {
+            String table = stack.physicalName(logicalId);
+            assertTrue(stack.dynamoDb().describeTable(r -> r.tableName(table)).table().deletionProtectionEnabled(), logicalId);
+            assertThrows(DynamoDbException.class, () -> stack.dynamoDb().deleteTable(r -> r.tableName(table)), logicalId);
+        }
+        String scratch = stack.stackName() + "-verify-scratch";
+        stack.dynamoDb().createTable(r -> r.tableName(scratch).billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH)));
+        stack.dynamoDb().deleteTable(r -> r.tableName(scratch));
     }
 
     @Test

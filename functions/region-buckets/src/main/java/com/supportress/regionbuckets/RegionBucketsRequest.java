@@ -15,20 +15,38 @@ import java.util.regex.Pattern;
 
 /**
  * The properties of a Custom::SecondaryRegionBuckets resource, validated: the buckets to create in
- * {@code region}, named by the shared rule. CloudFormation hands every property over as a string.
+ * {@code region}, named by the shared rule, each with the Object Lock and lifecycle of its primary bucket.
+ * CloudFormation hands every property over as a string. {@code account} is the stack's: every bucket must
+ * belong to it, and every call after CreateBucket says so ({@code ExpectedBucketOwner}).
  */
-public record RegionBucketsRequest(String partition, Region region, String namePrefix, List<BucketSpec> buckets) {
+public record RegionBucketsRequest(String partition, String account, Region region, String namePrefix, List<BucketSpec> buckets) {
 
-    /** One bucket: {@code name} is the attribute functions read with !GetAtt, {@code bucketName} the S3 name. */
-    public record BucketSpec(String name, String bucketName, OptionalInt objectLockGovernanceDays) {
+    /**
+     * One bucket: {@code name} is the attribute functions read with !GetAtt, {@code bucketName} the S3 name; its
+     * default Object Lock retention, if any, and its lifecycle rules.
+     */
+    public record BucketSpec(String name, String bucketName, Optional<ObjectLock> objectLock, Lifecycle lifecycle) {
+    }
+
+    /** Default retention of every new object version: {@code GOVERNANCE} or {@code COMPLIANCE}, for {@code days}. */
+    public record ObjectLock(String mode, int days) {
+    }
+
+    /** Lifecycle rules; none of them (an empty lifecycle) means the bucket has no lifecycle configuration. */
+    public record Lifecycle(OptionalInt noncurrentVersionExpirationDays, OptionalInt abortIncompleteMultipartUploadDays,
+                            boolean expiredObjectDeleteMarker) {
+        public boolean isEmpty() {
+            return noncurrentVersionExpirationDays.isEmpty() && abortIncompleteMultipartUploadDays.isEmpty() && !expiredObjectDeleteMarker;
+        }
     }
 
     /** Keeps the answer's Data (two attributes per bucket) well under CloudFormation's 4 KiB response limit. */
     static final int MAX_BUCKETS = 10;
-    /** S3 caps default retention at 100 years. */
+    /** S3 caps default retention at 100 years; lifecycle days are held to the same bound. */
     static final int MAX_RETENTION_DAYS = 36_500;
 
-    private static final Pattern STACK_ARN = Pattern.compile("^arn:(aws[a-z-]*):cloudformation:([a-z0-9-]+):\\d{12}:stack/.+$");
+    private static final Pattern STACK_ARN = Pattern.compile("^arn:(aws[a-z-]*):cloudformation:([a-z0-9-]+):(\\d{12}):stack/.+$");
+    private static final List<String> LOCK_MODES = List.of("GOVERNANCE", "COMPLIANCE");
     private static final Pattern REGION = Pattern.compile("^[a-z]{2}(-[a-z]+)+-\\d{1,2}$");
     // An attribute name for !GetAtt, and part of the bucket name.
     private static final Pattern NAME = Pattern.compile("^[A-Za-z][A-Za-z0-9]*$");
@@ -88,7 +106,7 @@ public record RegionBucketsRequest(String partition, Region region, String nameP
         if (!problems.isEmpty()) {
             throw new InvalidPropertiesException(problems);
         }
-        return new RegionBucketsRequest(stack.group(1), Region.of(region), namePrefix, buckets);
+        return new RegionBucketsRequest(stack.group(1), stack.group(3), Region.of(region), namePrefix, buckets);
     }
 
     /** Stable for the same region and prefix; a new value tells CloudFormation the resource was replaced. */
@@ -103,7 +121,7 @@ public record RegionBucketsRequest(String partition, Region region, String nameP
     private static Optional<BucketSpec> bucket(int index, Object entry, String namePrefix, Set<String> attributes, List<String> problems) {
         String at = "Buckets[" + index + "]";
         if (!(entry instanceof Map<?, ?> bucket)) {
-            problems.add(at + " must be an object with Name and optional ObjectLockGovernanceDays");
+            problems.add(at + " must be an object with Name and optional Object Lock and lifecycle settings");
             return Optional.empty();
         }
         int before = problems.size();
@@ -118,19 +136,58 @@ public record RegionBucketsRequest(String partition, Region region, String nameP
             problems.add(at + ": bucket name '" + bucketName + "' is not a valid S3 bucket name"
                     + " (3 to 63 lower-case letters, digits and hyphens, no reserved prefix or suffix)");
         }
-        OptionalInt days = OptionalInt.empty();
-        String lockDays = text(bucket.get("ObjectLockGovernanceDays"));
-        if (!lockDays.isEmpty()) {
-            try {
-                days = OptionalInt.of(Integer.parseInt(lockDays));
-            } catch (NumberFormatException e) {
-                days = OptionalInt.of(0);
-            }
-            if (days.getAsInt() < 1 || days.getAsInt() > MAX_RETENTION_DAYS) {
-                problems.add(at + ".ObjectLockGovernanceDays '" + lockDays + "' must be a whole number from 1 to " + MAX_RETENTION_DAYS);
-            }
+        Optional<ObjectLock> lock = objectLock(bucket, at, problems);
+        Lifecycle lifecycle = new Lifecycle(
+                days(bucket, "NoncurrentVersionExpirationDays", at, problems),
+                days(bucket, "AbortIncompleteMultipartUploadDays", at, problems),
+                flag(bucket, "ExpiredObjectDeleteMarker", at, problems));
+        if (lock.isPresent() && lifecycle.noncurrentVersionExpirationDays().isPresent()
+                && lifecycle.noncurrentVersionExpirationDays().getAsInt() < lock.get().days()) {
+            // Lifecycle cannot remove a locked version anyway; a shorter expiry says someone expected it to.
+            problems.add(at + ".NoncurrentVersionExpirationDays must be at least ObjectLockDays, so pruned versions outlive their lock");
         }
-        return problems.size() == before ? Optional.of(new BucketSpec(name, bucketName, days)) : Optional.empty();
+        return problems.size() == before ? Optional.of(new BucketSpec(name, bucketName, lock, lifecycle)) : Optional.empty();
+    }
+
+    private static Optional<ObjectLock> objectLock(Map<?, ?> bucket, String at, List<String> problems) {
+        String mode = text(bucket.get("ObjectLockMode"));
+        boolean daysGiven = !text(bucket.get("ObjectLockDays")).isEmpty();
+        OptionalInt days = days(bucket, "ObjectLockDays", at, problems);
+        if (mode.isEmpty() && !daysGiven) {
+            return Optional.empty();
+        }
+        if (!LOCK_MODES.contains(mode)) {
+            problems.add(at + ".ObjectLockMode '" + mode + "' must be GOVERNANCE or COMPLIANCE (with ObjectLockDays)");
+        } else if (!daysGiven) {
+            problems.add(at + ".ObjectLockDays is missing: ObjectLockMode needs it");
+        }
+        return days.isPresent() && LOCK_MODES.contains(mode) ? Optional.of(new ObjectLock(mode, days.getAsInt())) : Optional.empty();
+    }
+
+    /** A whole number of days from 1 to {@link #MAX_RETENTION_DAYS}, when given. */
+    private static OptionalInt days(Map<?, ?> bucket, String property, String at, List<String> problems) {
+        String given = text(bucket.get(property));
+        if (given.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        try {
+            int days = Integer.parseInt(given);
+            if (days >= 1 && days <= MAX_RETENTION_DAYS) {
+                return OptionalInt.of(days);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(at + "." + property + " '" + given + "' must be a whole number from 1 to " + MAX_RETENTION_DAYS);
+        return OptionalInt.empty();
+    }
+
+    private static boolean flag(Map<?, ?> bucket, String property, String at, List<String> problems) {
+        String given = text(bucket.get(property));
+        if (!given.isEmpty() && !given.equals("true") && !given.equals("false")) {
+            problems.add(at + "." + property + " '" + given + "' must be true or false");
+        }
+        return given.equals("true");
     }
 
     static boolean validBucketName(String name) {

@@ -10,20 +10,26 @@ import software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
+import software.amazon.awssdk.services.s3.model.ExpirationStatus;
+import software.amazon.awssdk.services.s3.model.LifecycleRule;
 import software.amazon.awssdk.services.s3.model.ObjectLockEnabled;
 import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
 import software.amazon.awssdk.services.s3.model.ObjectOwnership;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Creates the buckets of the second region and brings each to the same protected state: private (Block
- * Public Access, owner-enforced ownership), encrypted (SSE-S3), versioned, TLS-only, and under Object Lock
- * in governance mode when asked. Every step is a PUT of the desired state, so running it again (an Update,
- * a retried invocation) converges instead of failing.
+ * Creates the buckets of the second region and brings each to the same protected state as its primary: private
+ * (Block Public Access, owner-enforced ownership), encrypted (SSE-S3), versioned, TLS-only, with the primary's
+ * Object Lock default retention and lifecycle rules. Every step is a PUT of the desired state, so running it again
+ * (an Update, a retried invocation) converges instead of failing. Every call after CreateBucket names the stack's
+ * account as the expected owner, so should a bucket name ever belong to another account, S3 refuses instead of
+ * configuring (or later storing into) someone else's bucket.
  */
 @Singleton
 public class RegionBucketsService {
@@ -43,8 +49,8 @@ public class RegionBucketsService {
         for (BucketSpec bucket : request.buckets()) {
             String arn = request.arn(bucket);
             try {
-                create(s3, request.region(), bucket);
-                configure(s3, bucket, arn);
+                create(s3, request, bucket);
+                configure(s3, request.account(), bucket, arn);
             } catch (S3Exception e) {
                 throw new IllegalStateException("bucket " + bucket.bucketName() + " in " + request.region() + ": "
                         + e.awsErrorDetails().errorCode() + " " + e.awsErrorDetails().errorMessage(), e);
@@ -56,12 +62,13 @@ public class RegionBucketsService {
         return attributes;
     }
 
-    private static void create(S3Client s3, Region region, BucketSpec bucket) {
-        CreateBucketRequest.Builder create = CreateBucketRequest.builder()
-                .bucket(bucket.bucketName())
-                .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
-                // Object Lock can only be switched on with versioning; at creation it needs no further call.
-                .objectLockEnabledForBucket(bucket.objectLockGovernanceDays().isPresent());
+    /**
+     * A plain CreateBucket, so that it needs s3:CreateBucket alone (asking for Object Lock or an ownership setting at
+     * creation needs further rights at a moment the bucket has no owner to check); {@link #configure} does the rest.
+     */
+    private static void create(S3Client s3, RegionBucketsRequest request, BucketSpec bucket) {
+        Region region = request.region();
+        CreateBucketRequest.Builder create = CreateBucketRequest.builder().bucket(bucket.bucketName());
         if (!region.equals(Region.US_EAST_1)) {
             // us-east-1 is the one region S3 refuses as an explicit location constraint.
             create.createBucketConfiguration(c -> c.locationConstraint(region.id()));
@@ -70,8 +77,7 @@ public class RegionBucketsService {
             s3.createBucket(create.build());
         } catch (BucketAlreadyOwnedByYouException e) {
             // Ours already: a repeated Create or an Update. Its region is fixed for life, so it must be this one.
-            String location = s3.getBucketLocation(r -> r.bucket(bucket.bucketName())).locationConstraintAsString();
-            String actual = location == null || location.isEmpty() ? Region.US_EAST_1.id() : location.equals("EU") ? "eu-west-1" : location;
+            String actual = regionOf(s3, request.account(), bucket.bucketName());
             if (!actual.equals(region.id())) {
                 throw new IllegalStateException("bucket " + bucket.bucketName() + " already exists in " + actual
                         + ", not in " + region + "; delete it or choose another NamePrefix");
@@ -82,23 +88,54 @@ public class RegionBucketsService {
         }
     }
 
-    private static void configure(S3Client s3, BucketSpec bucket, String arn) {
+    /** The bucket's region, from HeadBucket (S3 names it even when answering from another region with a redirect). */
+    private static String regionOf(S3Client s3, String account, String bucket) {
+        try {
+            return s3.headBucket(r -> r.bucket(bucket).expectedBucketOwner(account)).bucketRegion();
+        } catch (S3Exception e) {
+            return e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region").orElseThrow(() -> e);
+        }
+    }
+
+    private static void configure(S3Client s3, String account, BucketSpec bucket, String arn) {
         String name = bucket.bucketName();
-        // New buckets get these two by default; an existing bucket may predate that default.
-        s3.putBucketOwnershipControls(r -> r.bucket(name)
+        s3.putBucketOwnershipControls(r -> r.bucket(name).expectedBucketOwner(account)
                 .ownershipControls(o -> o.rules(rule -> rule.objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED))));
-        s3.putPublicAccessBlock(r -> r.bucket(name).publicAccessBlockConfiguration(b -> b
+        s3.putPublicAccessBlock(r -> r.bucket(name).expectedBucketOwner(account).publicAccessBlockConfiguration(b -> b
                 .blockPublicAcls(true).ignorePublicAcls(true).blockPublicPolicy(true).restrictPublicBuckets(true)));
-        s3.putBucketEncryption(r -> r.bucket(name).serverSideEncryptionConfiguration(c -> c
+        s3.putBucketEncryption(r -> r.bucket(name).expectedBucketOwner(account).serverSideEncryptionConfiguration(c -> c
                 .rules(rule -> rule.applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256)))));
-        s3.putBucketVersioning(r -> r.bucket(name).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
-        bucket.objectLockGovernanceDays().ifPresent(days ->
-                // Also turns Object Lock on for a versioned bucket created without it. Governance, not compliance:
-                // an administrator with s3:BypassGovernanceRetention can still repair a mistake.
-                s3.putObjectLockConfiguration(r -> r.bucket(name).objectLockConfiguration(c -> c
+        s3.putBucketVersioning(r -> r.bucket(name).expectedBucketOwner(account)
+                .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        bucket.objectLock().ifPresent(lock ->
+                // On a versioned bucket this also switches Object Lock on; it can never be switched off again.
+                s3.putObjectLockConfiguration(r -> r.bucket(name).expectedBucketOwner(account).objectLockConfiguration(c -> c
                         .objectLockEnabled(ObjectLockEnabled.ENABLED)
-                        .rule(rule -> rule.defaultRetention(d -> d.mode(ObjectLockRetentionMode.GOVERNANCE).days(days))))));
-        s3.putBucketPolicy(r -> r.bucket(name).policy(tlsOnlyPolicy(arn)));
+                        .rule(rule -> rule.defaultRetention(d -> d.mode(ObjectLockRetentionMode.fromValue(lock.mode())).days(lock.days()))))));
+        if (bucket.lifecycle().isEmpty()) {
+            s3.deleteBucketLifecycle(r -> r.bucket(name).expectedBucketOwner(account));
+        } else {
+            s3.putBucketLifecycleConfiguration(r -> r.bucket(name).expectedBucketOwner(account)
+                    .lifecycleConfiguration(c -> c.rules(lifecycleRules(bucket.lifecycle()))));
+        }
+        s3.putBucketPolicy(r -> r.bucket(name).expectedBucketOwner(account).policy(tlsOnlyPolicy(arn)));
+    }
+
+    /** One rule per concern, named as in template.yaml's primary buckets, each over the whole bucket. */
+    static List<LifecycleRule> lifecycleRules(RegionBucketsRequest.Lifecycle lifecycle) {
+        List<LifecycleRule> rules = new ArrayList<>();
+        lifecycle.noncurrentVersionExpirationDays().ifPresent(days -> rules.add(rule("ExpireNoncurrentVersions")
+                .noncurrentVersionExpiration(e -> e.noncurrentDays(days)).build()));
+        lifecycle.abortIncompleteMultipartUploadDays().ifPresent(days -> rules.add(rule("AbortIncompleteMultipartUploads")
+                .abortIncompleteMultipartUpload(a -> a.daysAfterInitiation(days)).build()));
+        if (lifecycle.expiredObjectDeleteMarker()) {
+            rules.add(rule("RemoveExpiredDeleteMarkers").expiration(e -> e.expiredObjectDeleteMarker(true)).build());
+        }
+        return rules;
+    }
+
+    private static LifecycleRule.Builder rule(String id) {
+        return LifecycleRule.builder().id(id).status(ExpirationStatus.ENABLED).filter(f -> f.prefix(""));
     }
 
     /** Denies every request made over plain HTTP, whoever makes it. */

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.Emulator;
 import com.supportress.emulator.SampleEvents;
+import com.supportress.shared.aws.AwsSettings;
 import com.supportress.shared.aws.SecondaryRegionBuckets;
 import com.supportress.shared.config.FunctionApplication;
 import com.supportress.shared.config.FunctionEnvironment;
@@ -20,9 +21,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import com.supportress.emulator.SamTemplate;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.ExpirationStatus;
+import software.amazon.awssdk.services.s3.model.LifecycleRule;
 import software.amazon.awssdk.services.s3.model.ObjectLockConfiguration;
 import software.amazon.awssdk.services.s3.model.ObjectLockEnabled;
 import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
@@ -40,7 +50,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -118,14 +130,69 @@ class RegionBucketsIT {
             assertEquals("arn:aws:s3:::" + bucket + "/*", statement.get("Resource").get(1).asText());
         }
 
-        ObjectLockConfiguration lock = s3.getObjectLockConfiguration(r -> r.bucket(SecondaryRegionBuckets.bucketName(namePrefix, "BackupReplicaBucket")))
-                .objectLockConfiguration();
+        String backup = SecondaryRegionBuckets.bucketName(namePrefix, "BackupReplicaBucket");
+        ObjectLockConfiguration lock = s3.getObjectLockConfiguration(r -> r.bucket(backup)).objectLockConfiguration();
         assertEquals(ObjectLockEnabled.ENABLED, lock.objectLockEnabled());
-        assertEquals(ObjectLockRetentionMode.GOVERNANCE, lock.rule().defaultRetention().mode());
-        assertEquals(35, lock.rule().defaultRetention().days());
-        S3Exception noLock = assertThrows(S3Exception.class, () ->
-                s3.getObjectLockConfiguration(r -> r.bucket(SecondaryRegionBuckets.bucketName(namePrefix, "UploadReplicaBucket"))));
+        assertEquals(ObjectLockRetentionMode.COMPLIANCE, lock.rule().defaultRetention().mode());
+        assertEquals(372, lock.rule().defaultRetention().days());
+        assertEquals(Map.of("ExpireNoncurrentVersions", "noncurrent 372", "AbortIncompleteMultipartUploads", "abort 2",
+                "RemoveExpiredDeleteMarkers", "delete markers"), lifecycle(s3, backup));
+        String upload = SecondaryRegionBuckets.bucketName(namePrefix, "UploadReplicaBucket");
+        S3Exception noLock = assertThrows(S3Exception.class, () -> s3.getObjectLockConfiguration(r -> r.bucket(upload)));
         assertEquals("ObjectLockConfigurationNotFoundError", noLock.awsErrorDetails().errorCode(), "no Object Lock where none was asked");
+        assertEquals(Map.of("ExpireNoncurrentVersions", "noncurrent 30", "AbortIncompleteMultipartUploads", "abort 1"), lifecycle(s3, upload));
+    }
+
+    @Test
+    void secondRegionBucketsGetTheLockAndLifecycleOfTheirPrimariesInTemplateYaml() throws Exception {
+        Object resolved = stack.resolve(stack.template().properties("SecondaryRegionBuckets").get("Buckets"));
+        JsonNode answer = invoke(event("create.json", e -> e.getResourceProperties().put("Buckets", resolved)));
+        assertEquals("SUCCESS", answer.get("Status").asText(), answer.toString());
+
+        S3Client s3 = stack.s3(stack.secondaryRegion());
+        String backup = SecondaryRegionBuckets.bucketName(namePrefix, "BackupReplicaBucket");
+        Map<String, Object> primary = stack.template().properties("BackupBucket");
+        var retention = SamTemplate.mapAt(SamTemplate.mapAt(SamTemplate.mapAt(primary, "ObjectLockConfiguration"), "Rule"), "DefaultRetention");
+        var lock = s3.getObjectLockConfiguration(r -> r.bucket(backup)).objectLockConfiguration().rule().defaultRetention();
+        assertEquals(stack.resolve(retention.get("Mode")), lock.modeAsString());
+        assertEquals(String.valueOf(stack.resolve(retention.get("Days"))), String.valueOf(lock.days()));
+        assertEquals(primaryLifecycle("BackupBucket"), lifecycle(s3, backup));
+        assertEquals(primaryLifecycle("UploadBucket"), lifecycle(s3, SecondaryRegionBuckets.bucketName(namePrefix, "UploadReplicaBucket")));
+    }
+
+    @Test
+    void createNeedsOnlyCreateBucketAndEveryLaterCallNamesTheStacksAccountAsOwner() throws Exception {
+        RecordingHttpClient recording = new RecordingHttpClient();
+        CloudFormationCustomResourceEvent create = event("create.json", e -> { });
+        RegionalS3Clients clients = new RegionalS3Clients(AwsSettings.from(stack.environment("RegionBucketsFunction")), recording);
+        new RegionBucketsService(clients).createOrUpdate(RegionBucketsRequest.from(create.getStackId(), create.getResourceProperties()));
+        clients.close();
+
+        List<SdkHttpRequest> creates = recording.requests.stream().filter(RegionBucketsIT::isCreateBucket).toList();
+        assertEquals(2, creates.size());
+        for (SdkHttpRequest createBucket : creates) {
+            assertTrue(createBucket.firstMatchingHeader("x-amz-bucket-object-lock-enabled").isEmpty(), "Object Lock would need more rights at creation");
+            assertTrue(createBucket.firstMatchingHeader("x-amz-object-ownership").isEmpty(), "an ownership setting would need more rights at creation");
+        }
+        List<SdkHttpRequest> later = recording.requests.stream().filter(request -> !isCreateBucket(request)).toList();
+        // Per bucket: ownership, public access block, encryption, versioning, lifecycle, policy; and the backup copies' lock.
+        assertEquals(13, later.size());
+        for (SdkHttpRequest request : later) {
+            assertEquals(Optional.of("123456789012"), request.firstMatchingHeader("x-amz-expected-bucket-owner"),
+                    request.method() + " " + request.encodedPath() + "?" + request.rawQueryParameters().keySet());
+        }
+    }
+
+    @Test
+    void updateWithoutLifecycleRemovesTheBucketsLifecycle() throws Exception {
+        invoke(event("create.json", e -> { }));
+
+        JsonNode updated = invoke(event("create.json", e -> e.getResourceProperties().put("Buckets", List.of(Map.of("Name", "UploadReplicaBucket")))));
+
+        assertEquals("SUCCESS", updated.get("Status").asText(), updated.toString());
+        S3Exception none = assertThrows(S3Exception.class, () -> stack.s3(stack.secondaryRegion())
+                .getBucketLifecycleConfiguration(r -> r.bucket(SecondaryRegionBuckets.bucketName(namePrefix, "UploadReplicaBucket"))));
+        assertEquals("NoSuchLifecycleConfiguration", none.awsErrorDetails().errorCode());
     }
 
     @Test
@@ -200,7 +267,8 @@ class RegionBucketsIT {
                 Arguments.of("Name twice", (Consumer<Map<String, Object>>) p ->
                         p.put("Buckets", List.of(Map.of("Name", "Replica"), Map.of("Name", "REPLICA"))), "used twice"),
                 Arguments.of("retention of zero days", (Consumer<Map<String, Object>>) p ->
-                        p.put("Buckets", List.of(Map.of("Name", "Backup", "ObjectLockGovernanceDays", "0"))), "ObjectLockGovernanceDays '0'"));
+                        p.put("Buckets", List.of(Map.of("Name", "Backup", "ObjectLockMode", "COMPLIANCE", "ObjectLockDays", "0"))),
+                        "ObjectLockDays '0'"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -290,6 +358,64 @@ class RegionBucketsIT {
             public int getMemoryLimitInMB() { return 1024; }
             public LambdaLogger getLogger() { return null; }
         };
+    }
+
+    /** The bucket's lifecycle rules by id, each reduced to what it does. */
+    private static Map<String, String> lifecycle(S3Client s3, String bucket) {
+        Map<String, String> rules = new HashMap<>();
+        for (LifecycleRule rule : s3.getBucketLifecycleConfiguration(r -> r.bucket(bucket)).rules()) {
+            assertEquals(ExpirationStatus.ENABLED, rule.status(), rule.id());
+            String does = rule.noncurrentVersionExpiration() != null ? "noncurrent " + rule.noncurrentVersionExpiration().noncurrentDays()
+                    : rule.abortIncompleteMultipartUpload() != null ? "abort " + rule.abortIncompleteMultipartUpload().daysAfterInitiation()
+                    : Boolean.TRUE.equals(rule.expiration().expiredObjectDeleteMarker()) ? "delete markers" : rule.toString();
+            rules.put(rule.id(), does);
+        }
+        return rules;
+    }
+
+    /**
+     * A primary bucket's lifecycle in template.yaml, in the same terms, its rules keyed by what they do (the replica's
+     * rule ids are its own): what a replica bucket must equal.
+     */
+    private Map<String, String> primaryLifecycle(String logicalId) {
+        Map<String, String> rules = new HashMap<>();
+        for (Object listed : (List<?>) SamTemplate.mapAt(stack.template().properties(logicalId), "LifecycleConfiguration").get("Rules")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> rule = (Map<String, Object>) stack.resolve(listed);
+            Object noncurrent = SamTemplate.mapAt(rule, "NoncurrentVersionExpiration").get("NoncurrentDays");
+            Object abort = SamTemplate.mapAt(rule, "AbortIncompleteMultipartUpload").get("DaysAfterInitiation");
+            if (noncurrent != null) {
+                rules.put("ExpireNoncurrentVersions", "noncurrent " + noncurrent);
+            }
+            if (abort != null) {
+                rules.put("AbortIncompleteMultipartUploads", "abort " + abort);
+            }
+            if (Boolean.TRUE.equals(rule.get("ExpiredObjectDeleteMarker"))) {
+                rules.put("RemoveExpiredDeleteMarkers", "delete markers");
+            }
+        }
+        return rules;
+    }
+
+    private static boolean isCreateBucket(SdkHttpRequest request) {
+        return request.method() == SdkHttpMethod.PUT && request.rawQueryParameters().isEmpty() && request.encodedPath().split("/").length == 2;
+    }
+
+    /** The function's real HTTP client, keeping each request it sends to the emulator so a test can read its headers. */
+    private static final class RecordingHttpClient implements SdkHttpClient {
+        final List<SdkHttpRequest> requests = new CopyOnWriteArrayList<>();
+        private final SdkHttpClient delegate = UrlConnectionHttpClient.create();
+
+        @Override
+        public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+            requests.add(request.httpRequest());
+            return delegate.prepareRequest(request);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
     }
 
     private List<String> bucketsWithOurPrefix() {

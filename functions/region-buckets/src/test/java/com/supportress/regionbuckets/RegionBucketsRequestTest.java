@@ -5,6 +5,7 @@ import software.amazon.awssdk.regions.Region;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.stream.IntStream;
 
@@ -19,18 +20,53 @@ class RegionBucketsRequestTest {
     private static final String STACK = "arn:aws:cloudformation:us-east-1:123456789012:stack/supportress-dev/3f9c1e20";
 
     @Test
-    void readsBucketsWithTheSharedNameRuleAndRetentionGivenAsText() {
+    void readsBucketsWithTheSharedNameRuleAndLockAndLifecycleGivenAsText() {
         RegionBucketsRequest request = RegionBucketsRequest.from(STACK, Map.of(
                 "Region", "us-west-2",
                 "NamePrefix", "supportress-dev-123456789012",
-                "Buckets", List.of(Map.of("Name", "UploadReplicaBucket"), Map.of("Name", "BackupReplicaBucket", "ObjectLockGovernanceDays", "35"))));
+                "Buckets", List.of(Map.of("Name", "UploadReplicaBucket", "NoncurrentVersionExpirationDays", "30"),
+                        Map.of("Name", "BackupReplicaBucket", "ObjectLockMode", "COMPLIANCE", "ObjectLockDays", "372",
+                                "NoncurrentVersionExpirationDays", "372", "AbortIncompleteMultipartUploadDays", "2", "ExpiredObjectDeleteMarker", "true"))));
 
         assertEquals(Region.US_WEST_2, request.region());
+        assertEquals("123456789012", request.account());
         assertEquals("us-west-2/supportress-dev-123456789012", request.physicalResourceId());
-        assertEquals("supportress-dev-123456789012-uploadreplicabucket", request.buckets().get(0).bucketName());
-        assertEquals(OptionalInt.empty(), request.buckets().get(0).objectLockGovernanceDays());
-        assertEquals(OptionalInt.of(35), request.buckets().get(1).objectLockGovernanceDays());
-        assertEquals("arn:aws:s3:::supportress-dev-123456789012-backupreplicabucket", request.arn(request.buckets().get(1)));
+        RegionBucketsRequest.BucketSpec upload = request.buckets().get(0);
+        assertEquals("supportress-dev-123456789012-uploadreplicabucket", upload.bucketName());
+        assertEquals(Optional.empty(), upload.objectLock());
+        assertEquals(new RegionBucketsRequest.Lifecycle(OptionalInt.of(30), OptionalInt.empty(), false), upload.lifecycle());
+        RegionBucketsRequest.BucketSpec backup = request.buckets().get(1);
+        assertEquals(Optional.of(new RegionBucketsRequest.ObjectLock("COMPLIANCE", 372)), backup.objectLock());
+        assertEquals(new RegionBucketsRequest.Lifecycle(OptionalInt.of(372), OptionalInt.of(2), true), backup.lifecycle());
+        assertEquals("arn:aws:s3:::supportress-dev-123456789012-backupreplicabucket", request.arn(backup));
+    }
+
+    @Test
+    void aBucketWithoutLifecycleSettingsHasAnEmptyLifecycle() {
+        RegionBucketsRequest request = RegionBucketsRequest.from(STACK, Map.of("Region", "us-west-2", "NamePrefix", "p-123456789012",
+                "Buckets", List.of(Map.of("Name", "Replica"))));
+
+        assertTrue(request.buckets().getFirst().lifecycle().isEmpty());
+    }
+
+    @Test
+    void noncurrentVersionsMustOutliveTheLock() {
+        Map<String, Object> properties = Map.of("Region", "us-west-2", "NamePrefix", "p-123456789012",
+                "Buckets", List.of(Map.of("Name", "Backup", "ObjectLockMode", "GOVERNANCE", "ObjectLockDays", "35", "NoncurrentVersionExpirationDays", "1")));
+
+        InvalidPropertiesException refused = assertThrows(InvalidPropertiesException.class, () -> RegionBucketsRequest.from(STACK, properties));
+        assertTrue(refused.getMessage().contains("outlive their lock"), refused.getMessage());
+    }
+
+    @Test
+    void lockModeAndDaysGoTogetherAndTheModeIsOneOfS3s() {
+        for (Map<String, String> lock : List.of(Map.of("ObjectLockMode", "COMPLIANCE"), Map.of("ObjectLockDays", "30"),
+                Map.of("ObjectLockMode", "compliance", "ObjectLockDays", "30"), Map.of("ObjectLockMode", "LEGAL_HOLD", "ObjectLockDays", "30"))) {
+            Map<String, Object> bucket = new java.util.HashMap<>(lock);
+            bucket.put("Name", "Backup");
+            Map<String, Object> properties = Map.of("Region", "us-west-2", "NamePrefix", "p-123456789012", "Buckets", List.of(bucket));
+            assertThrows(InvalidPropertiesException.class, () -> RegionBucketsRequest.from(STACK, properties), lock.toString());
+        }
     }
 
     @Test
@@ -47,12 +83,12 @@ class RegionBucketsRequestTest {
         InvalidPropertiesException refused = assertThrows(InvalidPropertiesException.class, () -> RegionBucketsRequest.from(STACK, Map.of(
                 "Region", "us-east-1",
                 "NamePrefix", "Supportress-123456789012",
-                "Buckets", List.of(Map.of("Name", "Backup", "ObjectLockGovernanceDays", "forever")))));
+                "Buckets", List.of(Map.of("Name", "Backup", "ObjectLockMode", "COMPLIANCE", "ObjectLockDays", "forever")))));
 
         assertEquals(3, refused.problems().size(), refused.problems().toString());
         assertTrue(refused.getMessage().contains("stack's own region"));
         assertTrue(refused.getMessage().contains("must be lower case"));
-        assertTrue(refused.getMessage().contains("ObjectLockGovernanceDays 'forever'"));
+        assertTrue(refused.getMessage().contains("ObjectLockDays 'forever'"));
     }
 
     @Test
@@ -67,7 +103,7 @@ class RegionBucketsRequestTest {
     @Test
     void retentionIsCappedAtOneHundredYears() {
         Map<String, Object> properties = Map.of("Region", "us-west-2", "NamePrefix", "p-123456789012",
-                "Buckets", List.of(Map.of("Name", "Backup", "ObjectLockGovernanceDays", "36501")));
+                "Buckets", List.of(Map.of("Name", "Backup", "ObjectLockMode", "GOVERNANCE", "ObjectLockDays", "36501")));
 
         assertThrows(InvalidPropertiesException.class, () -> RegionBucketsRequest.from(STACK, properties));
     }

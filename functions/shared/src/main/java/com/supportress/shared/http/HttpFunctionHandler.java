@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The adapter every HTTP function shares: API Gateway event in, routed to the function's service,
- * client errors turned into their 4xx JSON body, anything else logged and answered with a 500.
+ * client errors turned into their 4xx JSON body, missing configuration into a 503 with Retry-After,
+ * anything else logged and answered with a 500.
  * Lambda calls the no-argument constructor; tests and the local suite pass their own context.
  */
 public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -65,6 +66,10 @@ public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HT
                     response = response.withHeader(header.getKey(), header.getValue());
                 }
                 return response;
+            } catch (ServiceUnavailableException e) {
+                LOG.warn("unavailable {} {}: {}", request.method(), request.path(), e.getMessage());
+                return ApiResponse.json(503, json.write(new ErrorBody(e.getMessage(), null, request.requestId())))
+                        .withHeader("retry-after", Long.toString(e.retryAfter().toSeconds()));
             } catch (RuntimeException e) {
                 LOG.error("request failed {} {}", request.method(), request.path(), e);
                 return ApiResponse.json(500, json.write(new ErrorBody("internal error", null, request.requestId())));
