@@ -1,16 +1,19 @@
 package com.supportress.backup;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.supportress.emulator.LocalLambdaContext;
 import com.supportress.emulator.SampleEvents;
 import com.supportress.shared.config.FunctionEnvironment;
 import io.micronaut.json.JsonMapper;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,6 +66,18 @@ class BackupUnitsTest {
         Map<String, String> changed = new HashMap<>(base);
         changed.put(name, value);
         return changed;
+    }
+
+    @Test
+    void workStopsBeforeLambdasDeadlineWithAMarginForTheCheckpoint() {
+        Deadline local = Deadline.of(Optional.of(LocalLambdaContext.forFunction("BackupFinisherFunction")), Duration.ofMinutes(13));
+        Deadline cli = Deadline.of(Optional.empty(), Duration.ofMinutes(13));
+
+        // 30 s left (the local context): a quarter kept back; 15 minutes: 90 s kept back.
+        assertTrue(local.remaining().compareTo(Duration.ofSeconds(21)) > 0 && local.remaining().compareTo(Duration.ofMillis(22_600)) < 0,
+                local.remaining().toString());
+        assertTrue(cli.remaining().compareTo(Duration.ofMinutes(12)) > 0, cli.remaining().toString());
+        assertFalse(local.passed());
     }
 
     @Test
