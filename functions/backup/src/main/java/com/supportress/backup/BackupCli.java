@@ -33,6 +33,11 @@ public final class BackupCli {
                    verify  [--backup ID] [--region R]""";
     /** The CLI waits for DynamoDB as long as it takes; an operator stops it with Ctrl-C (the import goes on). */
     private static final Duration PATIENCE = Duration.ofDays(2);
+    /**
+     * How long the CLI holds a proof between checkpoints: its lease is this plus a margin, so a proof left by a
+     * stopped CLI is taken over by the schedule minutes later.
+     */
+    private static final Duration PROOF_STEP = Duration.ofMinutes(5);
 
     private BackupCli() {
     }
@@ -104,12 +109,12 @@ public final class BackupCli {
 
     /** A proof run to its end in this process: DynamoDB imports, then both readings, polling every few seconds. */
     private static int verify(BackupProof proofs, Optional<String> region, Optional<String> backup, PrintStream out) {
-        BackupProof.Report report = proofs.start(region, backup, Deadline.after(PATIENCE));
+        BackupProof.Report report = proofs.start(region, backup, Deadline.after(PROOF_STEP));
         out.println("proof " + report.proofId() + " of run " + report.runId() + " in " + report.region());
         while (!report.finished()) {
             RestoreService.sleep(5_000);
             String proofId = report.proofId();
-            report = proofs.advance(proofId, Deadline.after(PATIENCE)).or(() -> proofs.result(proofId)).orElseThrow();
+            report = proofs.advance(proofId, Deadline.after(PROOF_STEP)).or(() -> proofs.result(proofId)).orElseThrow();
         }
         report.tables().forEach(t -> out.println((t.status() == ProofState.ProofStatus.PASSED ? "OK   " : "FAIL ") + t));
         return report.passed() ? 0 : 1;
