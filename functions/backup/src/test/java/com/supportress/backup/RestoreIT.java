@@ -263,13 +263,18 @@ class RestoreIT {
         String runId = fixture.backUp();
         BackupConfig config = fixture.config("BackupVerifyFunction", Map.of("BACKUP_SCAN_SEGMENTS", "2"));
         AtomicBoolean changed = new AtomicBoolean();
-        // Between DynamoDB's import and the proof's first read of the scratch table, one value changes.
+        // Between DynamoDB's import and the proof's first read of the scratch table, one value changes; every
+        // segment's first page waits for that change (segments scan in parallel).
         DynamoDbClient dynamoDb = fixture.dynamoDb(new ExecutionInterceptor() {
             @Override
             public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                if (context.request() instanceof ScanRequest scan && scan.tableName().contains("-verify-") && changed.compareAndSet(false, true)) {
-                    fixture.stack.dynamoDb().putItem(r -> r.tableName(scan.tableName()).item(Map.of(
-                            "id", AttributeValue.fromS("item-3"), "payload", AttributeValue.fromS("x".repeat(199) + "y"), "n", AttributeValue.fromN("3"))));
+                if (context.request() instanceof ScanRequest scan && scan.tableName().contains("-verify-")) {
+                    synchronized (changed) {
+                        if (changed.compareAndSet(false, true)) {
+                            fixture.stack.dynamoDb().putItem(r -> r.tableName(scan.tableName()).item(Map.of("id", AttributeValue.fromS("item-3"),
+                                    "payload", AttributeValue.fromS("x".repeat(199) + "y"), "n", AttributeValue.fromN("3"))));
+                        }
+                    }
                 }
             }
         });
