@@ -2,6 +2,7 @@ package com.supportress.backup;
 
 import com.supportress.shared.config.FunctionHandler;
 import com.supportress.shared.log.LogContext;
+import com.supportress.shared.schedule.ScheduleEvent;
 import io.micronaut.context.ApplicationContext;
 
 /**
@@ -10,7 +11,7 @@ import io.micronaut.context.ApplicationContext;
  * the invocation fails only when a run could not be finished for another reason (state, manifests,
  * retention), so that the errors alarm fires.
  */
-public class BackupFinisherHandler extends FunctionHandler<ScheduleTick, BackupFinisher.Report> {
+public class BackupFinisherHandler extends FunctionHandler<ScheduleEvent, BackupFinisher.Report> {
 
     public BackupFinisherHandler() {
     }
@@ -20,7 +21,7 @@ public class BackupFinisherHandler extends FunctionHandler<ScheduleTick, BackupF
     }
 
     @Override
-    public BackupFinisher.Report execute(ScheduleTick event) {
+    public BackupFinisher.Report execute(ScheduleEvent event) {
         try (LogContext ignored = LogContext.forRequest(event == null ? "manual" : event.correlationId())) {
             BackupConfig config = getApplicationContext().getBean(BackupConfig.class);
             BackupFinisher.Report report = getApplicationContext().getBean(BackupFinisher.class)

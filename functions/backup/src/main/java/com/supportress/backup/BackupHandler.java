@@ -2,6 +2,7 @@ package com.supportress.backup;
 
 import com.supportress.shared.config.FunctionHandler;
 import com.supportress.shared.log.LogContext;
+import com.supportress.shared.schedule.ScheduleEvent;
 import io.micronaut.context.ApplicationContext;
 
 /**
@@ -9,7 +10,7 @@ import io.micronaut.context.ApplicationContext;
  * returns in seconds. A table that fails is recorded in the run and shows in its backup-age metric; the
  * invocation itself fails only when no run could be recorded at all.
  */
-public class BackupHandler extends FunctionHandler<ScheduleTick, StartReport> {
+public class BackupHandler extends FunctionHandler<ScheduleEvent, StartReport> {
 
     public BackupHandler() {
     }
@@ -19,7 +20,7 @@ public class BackupHandler extends FunctionHandler<ScheduleTick, StartReport> {
     }
 
     @Override
-    public StartReport execute(ScheduleTick event) {
+    public StartReport execute(ScheduleEvent event) {
         try (LogContext ignored = LogContext.forRequest(event == null ? "manual" : event.correlationId())) {
             return getApplicationContext().getBean(BackupStarter.class).start();
         }

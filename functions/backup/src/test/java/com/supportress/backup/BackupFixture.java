@@ -4,6 +4,7 @@ import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.MutableClock;
 import com.supportress.emulator.SampleEvents;
 import com.supportress.shared.config.FunctionEnvironment;
+import com.supportress.shared.schedule.ScheduleEvent;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
 import software.amazon.awssdk.core.SdkBytes;
@@ -89,8 +90,8 @@ final class BackupFixture implements AutoCloseable {
         }
     }
 
-    static ScheduleTick tick() {
-        return SampleEvents.load("backup/finisher-schedule.json", ScheduleTick.class);
+    static ScheduleEvent tick() {
+        return SampleEvents.load("backup/finisher-schedule.json", ScheduleEvent.class);
     }
 
     BackupStores stores() {

@@ -1,6 +1,7 @@
 package com.supportress.backup;
 
 import com.supportress.emulator.SampleEvents;
+import com.supportress.shared.schedule.ScheduleEvent;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ public final class BackupInChildJvm {
     }
 
     public static void main(String[] args) throws Exception {
-        ScheduleTick tick = SampleEvents.load("backup/finisher-schedule.json", ScheduleTick.class);
+        ScheduleEvent tick = SampleEvents.load("backup/finisher-schedule.json", ScheduleEvent.class);
         long start = System.nanoTime();
         switch (args[0]) {
             case "daily" -> {

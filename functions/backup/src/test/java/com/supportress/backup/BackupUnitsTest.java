@@ -1,9 +1,9 @@
 package com.supportress.backup;
 
-import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.supportress.emulator.LocalLambdaContext;
 import com.supportress.emulator.SampleEvents;
 import com.supportress.shared.config.FunctionEnvironment;
+import com.supportress.shared.schedule.ScheduleEvent;
 import io.micronaut.json.JsonMapper;
 import org.junit.jupiter.api.Test;
 
@@ -24,13 +24,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BackupUnitsTest {
 
     @Test
-    void schedulerEventsWithDetailAsAStringAreReadAsLambdasRuntimeReadsThem() {
-        ScheduleTick tick = SampleEvents.load("backup/finisher-schedule.json", ScheduleTick.class);
+    void theFinishersScheduleDeliversSchedulersRealPayload() {
+        ScheduleEvent tick = SampleEvents.load("backup/finisher-schedule.json", ScheduleEvent.class);
 
         assertEquals("49672d39-8c3a-4cc6-8de5-c57b0acf718f", tick.correlationId());
-        assertThrows(RuntimeException.class, () -> SampleEvents.load("backup/finisher-schedule.json", ScheduledEvent.class),
-                "the reason the handlers do not take ScheduledEvent");
-        assertEquals("manual", new ScheduleTick(null).correlationId());
+        assertEquals("aws.scheduler", tick.source());
+        assertEquals("{}", tick.detail(), "Scheduler's detail is a JSON string when a schedule sets no Input");
     }
 
     @Test
