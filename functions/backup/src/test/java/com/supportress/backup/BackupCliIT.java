@@ -1,6 +1,7 @@
 package com.supportress.backup;
 
 import com.supportress.shared.config.FunctionEnvironment;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -13,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Integration tier: the operator's command line against the emulator, with the restore function's environment. */
+@Tag("emulator")
 class BackupCliIT {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -2,6 +2,7 @@ package com.supportress.backup;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.SdkResponse;
@@ -36,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that takes its time, and a finisher that dies in the middle of a copy: each affects its own table only,
  * and the run ends complete, once, with the failure named in its manifest and in the table's backup age.
  */
+@Tag("emulator")
 class BackupFaultIT {
 
     private BackupFixture fixture;

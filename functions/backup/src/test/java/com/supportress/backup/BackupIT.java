@@ -2,6 +2,7 @@ package com.supportress.backup;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Integration tier: the daily start, the finisher and retention against the emulator (moto unless
  * AWS_ENDPOINT_URL is set), one fresh stack per test.
  */
+@Tag("emulator")
 class BackupIT {
 
     private BackupFixture fixture;

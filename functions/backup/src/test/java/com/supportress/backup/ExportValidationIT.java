@@ -2,6 +2,7 @@ package com.supportress.backup;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.ExportDescription;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * writes only the data file, so each test adds {@code manifest-summary.json} and {@code manifest-files.json}
  * in the format of DynamoDB's guide, describing the emulator's file, between the export and the finisher.
  */
+@Tag("emulator")
 class ExportValidationIT {
 
     private BackupFixture fixture;

@@ -4,6 +4,7 @@ import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.SampleEvents;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Integration tier: restores by ImportTable and by writing, refusals, and the weekly proof, against the emulator. */
+@Tag("emulator")
 class RestoreIT {
 
     private BackupFixture fixture;

@@ -165,7 +165,7 @@ public final class EmulatedStack {
             case "AWS::Region":
                 return REGION.id();
             case "AWS::AccountId":
-                return Emulator.ACCOUNT_ID;
+                return Emulator.accountId();
             case "AWS::StackName":
                 return stackName;
             case "AWS::Partition":
@@ -190,7 +190,7 @@ public final class EmulatedStack {
         }
         String type = (String) template.resources().getOrDefault(name, Map.of()).get("Type");
         if ("AWS::SQS::Queue".equals(type)) {
-            return endpoint + "/" + Emulator.ACCOUNT_ID + "/" + physicalName(name);
+            return endpoint + "/" + Emulator.accountId() + "/" + physicalName(name);
         }
         return physicalName(name);
     }
@@ -222,10 +222,10 @@ public final class EmulatedStack {
         String name = physicalName(logicalId);
         return switch (attribute) {
             case "Arn" -> switch (String.valueOf(type)) {
-                case "AWS::DynamoDB::Table" -> "arn:aws:dynamodb:" + REGION.id() + ":" + Emulator.ACCOUNT_ID + ":table/" + name;
-                case "AWS::SQS::Queue" -> "arn:aws:sqs:" + REGION.id() + ":" + Emulator.ACCOUNT_ID + ":" + name;
+                case "AWS::DynamoDB::Table" -> "arn:aws:dynamodb:" + REGION.id() + ":" + Emulator.accountId() + ":table/" + name;
+                case "AWS::SQS::Queue" -> "arn:aws:sqs:" + REGION.id() + ":" + Emulator.accountId() + ":" + name;
                 case "AWS::S3::Bucket" -> "arn:aws:s3:::" + name;
-                default -> "arn:aws:local:" + REGION.id() + ":" + Emulator.ACCOUNT_ID + ":" + name;
+                default -> "arn:aws:local:" + REGION.id() + ":" + Emulator.accountId() + ":" + name;
             };
             case "QueueName" -> name;
             case "QueueUrl" -> ref(logicalId);
