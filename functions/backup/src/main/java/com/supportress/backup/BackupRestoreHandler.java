@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Lambda entry point for operators: invoke with a {@link RestoreInvocation} as JSON, e.g.
  * {@code {"table": "...", "backupId": "...", "targetTable": "...", "force": false}}. Refusals come back
- * as the invocation's error message, naming the problem.
+ * as the invocation's error message, naming the problem. An import that outlasts the invocation keeps
+ * running in DynamoDB: the answer then says IN_PROGRESS and gives the import's ARN.
  */
 public class BackupRestoreHandler extends FunctionHandler<RestoreInvocation, RestoreService.RestoreReport> {
 
@@ -29,7 +30,9 @@ public class BackupRestoreHandler extends FunctionHandler<RestoreInvocation, Res
         }
         RestoreService.RestoreRequest request = invocation.toRequest();
         try (LogContext ignored = LogContext.forRequest("restore-" + request.table())) {
-            return getApplicationContext().getBean(RestoreService.class).restore(request, LOG::info);
+            BackupConfig config = getApplicationContext().getBean(BackupConfig.class);
+            return getApplicationContext().getBean(RestoreService.class).restore(request,
+                    Deadline.of(invocationContext(), config.invocationBudget()), LOG::info);
         }
     }
 

@@ -10,8 +10,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 import java.util.Optional;
 
-/** The backup bucket of the stack's region and its copy in the second region. */
-public record BackupStores(BackupStore primary, BackupStore replica) {
+/** The backup bucket of the stack's region, its copy in the second region, and the working bucket. */
+public record BackupStores(BackupStore primary, BackupStore replica, WorkBucket work) {
 
     /** The store of a region by its id, for an operator restoring from a copy; empty for any other region. */
     public Optional<BackupStore> inRegion(String regionId) {
@@ -26,8 +26,9 @@ public record BackupStores(BackupStore primary, BackupStore replica) {
 
     public static BackupStores of(S3Client s3, S3Client replicaS3, BackupConfig config, JsonMapper json) {
         return new BackupStores(
-                new BackupStore(s3, config.bucket(), config.region(), json),
-                new BackupStore(replicaS3, config.replicaBucket(), config.replicaRegion(), json));
+                new BackupStore(s3, config.bucket(), config.region(), config.bucketOwner(), json),
+                new BackupStore(replicaS3, config.replicaBucket(), config.replicaRegion(), config.bucketOwner(), json),
+                new WorkBucket(s3, config.workBucket(), config.bucketOwner(), json));
     }
 
     @Factory

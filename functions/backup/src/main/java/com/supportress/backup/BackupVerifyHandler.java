@@ -2,17 +2,16 @@ package com.supportress.backup;
 
 import com.supportress.shared.config.FunctionHandler;
 import com.supportress.shared.log.LogContext;
-import com.supportress.shared.schedule.ScheduleEvent;
 import io.micronaut.context.ApplicationContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.util.Optional;
+import java.util.List;
 
-/** Lambda entry point for the weekly restore test of the newest backup; a mismatch fails the invocation and raises the alarm. */
-public class BackupVerifyHandler extends FunctionHandler<ScheduleEvent, RestoreService.VerifyReport> {
-
-    private static final Logger LOG = LoggerFactory.getLogger(BackupVerifyHandler.class);
+/**
+ * Lambda entry point of the weekly proof: {@code start} begins one (region by the week, or as given),
+ * {@code continue} takes open ones further. A proof that finishes failed fails the invocation, so the
+ * verify alarm fires; so does a start with no complete backup to prove.
+ */
+public class BackupVerifyHandler extends FunctionHandler<VerifyInvocation, List<BackupProof.Report>> {
 
     public BackupVerifyHandler() {
     }
@@ -22,14 +21,20 @@ public class BackupVerifyHandler extends FunctionHandler<ScheduleEvent, RestoreS
     }
 
     @Override
-    public RestoreService.VerifyReport execute(ScheduleEvent event) {
-        try (LogContext ignored = LogContext.forRequest(event == null ? "manual" : event.correlationId())) {
-            RestoreService.VerifyReport report = getApplicationContext().getBean(RestoreService.class).verify(Optional.empty(), LOG::info);
-            if (!report.matches()) {
-                throw new IllegalStateException("restore test of backup " + report.backupId() + " failed: " + report.tables());
+    public List<BackupProof.Report> execute(VerifyInvocation invocation) {
+        VerifyInvocation request = invocation == null ? new VerifyInvocation(null, null, null) : invocation;
+        request.check();
+        try (LogContext ignored = LogContext.forRequest("verify-" + (request.continues() ? "continue" : "start"))) {
+            BackupProof proofs = getApplicationContext().getBean(BackupProof.class);
+            Deadline deadline = Deadline.of(invocationContext(), getApplicationContext().getBean(BackupConfig.class).invocationBudget());
+            List<BackupProof.Report> reports = request.continues()
+                    ? proofs.advanceOpen(deadline)
+                    : List.of(proofs.start(request.regionOption(), request.backupOption(), deadline));
+            List<BackupProof.Report> failed = reports.stream().filter(r -> r.finished() && !r.passed()).toList();
+            if (!failed.isEmpty()) {
+                throw new IllegalStateException("restore proof failed: " + failed);
             }
-            LOG.info("restore test of backup {} passed for {} tables", report.backupId(), report.tables().size());
-            return report;
+            return reports;
         }
     }
 

@@ -87,6 +87,25 @@ public final class DynamoJson {
         out.writeEndArray();
     }
 
+    /** One item (or key) as a line of DynamoDB JSON, to store in a checkpoint. */
+    public static String toLine(Map<String, AttributeValue> item) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (JsonGenerator json = FACTORY.createGenerator(out)) {
+            writeItem(json, item);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write an item", e);
+        }
+        return out.toString();
+    }
+
+    public static Map<String, AttributeValue> fromLine(String line) {
+        try (JsonParser json = FACTORY.createParser(line)) {
+            return readItem(json).orElseThrow(() -> new IOException("no item in " + line));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read an item", e);
+        }
+    }
+
     /** The next item of a stream of lines, or empty at its end. */
     public static Optional<Map<String, AttributeValue>> readItem(JsonParser in) throws IOException {
         JsonToken token = in.nextToken();

@@ -27,6 +27,20 @@ public final class ItemHash {
     private final MessageDigest digest = sha256();
     private long items;
 
+    public ItemHash() {
+    }
+
+    /** A partial hash saved as {@link #hex()} with its item count, to continue adding to it. */
+    public static ItemHash of(String hex, long items) {
+        ItemHash hash = new ItemHash();
+        ByteBuffer bytes = ByteBuffer.wrap(HexFormat.of().parseHex(hex));
+        for (int i = 0; i < hash.lanes.length; i++) {
+            hash.lanes[i] = bytes.getLong();
+        }
+        hash.items = items;
+        return hash;
+    }
+
     public void add(Map<String, AttributeValue> item) {
         digest.reset();
         feedMap(item);

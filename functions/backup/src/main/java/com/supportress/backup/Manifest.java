@@ -7,35 +7,30 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What one backup run holds, written last: a run without a manifest is not a backup. It names every file
- * with its size and SHA-256, and every table with what a restore needs to recreate it.
+ * What one backup run did, written last in each region once every table of the run is settled: per
+ * table whether its backup is verified in both regions, in the stack's region only, or failed, and why.
+ * The files of each table are listed in its own {@link TableManifest}, written as soon as that table is
+ * done, so a slow table never holds back the others.
  */
 @Serdeable
-public record Manifest(int formatVersion, String runId, String region, Instant startedAt, Instant finishedAt, List<TableBackup> tables) {
+public record Manifest(int formatVersion, String runId, String region, Instant startedAt, Instant finishedAt, List<TableResult> tables) {
 
-    public static final int FORMAT_VERSION = 1;
+    /** 1: the scanning backup (every table in this file, all or nothing); 2: DynamoDB exports, one manifest per table. */
+    public static final int FORMAT_VERSION = 2;
 
-    public Optional<TableBackup> table(String name) {
+    public Optional<TableResult> table(String name) {
         return tables.stream().filter(t -> t.table().equals(name)).findFirst();
     }
 
+    /**
+     * One table's outcome. Format 1 entries have no status: their runs were all or nothing, so a manifest
+     * meant every table was backed up in both regions.
+     */
     @Serdeable
-    public record TableBackup(
-            String table,
-            List<KeyAttribute> keySchema,
-            List<Index> globalSecondaryIndexes,
-            List<Index> localSecondaryIndexes,
-            boolean pointInTimeRecovery,
-            long itemCount,
-            long bytes,
-            String contentHash,
-            List<BackupFile> files) {
+    public record TableResult(String table, TableStatus status, Long itemCount, String nativeBackupArn, String error) {
 
-        public TableBackup {
-            // The JSON mapper leaves empty lists out; absent means none.
-            globalSecondaryIndexes = globalSecondaryIndexes == null ? List.of() : globalSecondaryIndexes;
-            localSecondaryIndexes = localSecondaryIndexes == null ? List.of() : localSecondaryIndexes;
-            files = files == null ? List.of() : files;
+        public TableStatus status() {
+            return status == null ? TableStatus.VERIFIED : status;
         }
     }
 
@@ -50,9 +45,5 @@ public record Manifest(int formatVersion, String runId, String region, Instant s
         public Index {
             nonKeyAttributes = nonKeyAttributes == null ? List.of() : nonKeyAttributes;
         }
-    }
-
-    @Serdeable
-    public record BackupFile(String key, long items, long bytes, String sha256) {
     }
 }

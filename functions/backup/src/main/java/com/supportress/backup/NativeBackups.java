@@ -27,19 +27,17 @@ final class NativeBackups {
         this.dynamoDb = dynamoDb;
     }
 
-    /** Creates today's backup of each table unless one exists (a rerun after a failure makes no second one). */
-    int takeDaily(List<String> tables, String runId, Instant now) {
+    /**
+     * Today's backup of the table: created unless one exists (a second run on the same day makes none).
+     * Returns its ARN.
+     */
+    String takeToday(String table, String runId, Instant now) {
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        int created = 0;
-        for (String table : tables) {
-            boolean takenToday = ours(table).stream()
-                    .anyMatch(b -> LocalDate.ofInstant(b.backupCreationDateTime(), ZoneOffset.UTC).equals(today));
-            if (!takenToday) {
-                dynamoDb.createBackup(r -> r.tableName(table).backupName(NAME_PREFIX + runId));
-                created++;
-            }
-        }
-        return created;
+        return ours(table).stream()
+                .filter(b -> LocalDate.ofInstant(b.backupCreationDateTime(), ZoneOffset.UTC).equals(today))
+                .map(BackupSummary::backupArn)
+                .findFirst()
+                .orElseGet(() -> dynamoDb.createBackup(r -> r.tableName(table).backupName(NAME_PREFIX + runId)).backupDetails().backupArn());
     }
 
     int prune(List<String> tables, RetentionPolicy retention, Instant now) {

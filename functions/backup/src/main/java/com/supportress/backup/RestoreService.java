@@ -4,30 +4,25 @@ import com.fasterxml.jackson.core.JsonParser;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.ImportTableDescription;
 import software.amazon.awssdk.services.dynamodb.model.LocalSecondaryIndex;
-import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,9 +32,11 @@ import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Restores a backup run's table into a new table or an empty one, and verifies backups by restoring them
- * into a scratch table. Every file's SHA-256 is checked before the first write, so a corrupt or truncated
- * backup changes nothing.
+ * Restores one table from a backup run, from the stack's region or the copy in the second region. Every
+ * file's size and SHA-256 is checked first, so a tampered, truncated or extra file changes nothing. Into
+ * a new table, DynamoDB's ImportTable does the work at any size; into an existing table (which must have
+ * the same key, and be empty unless forced), and for tables with local secondary indexes, the files are
+ * streamed and written with BatchWriteItem.
  */
 @Singleton
 public class RestoreService {
@@ -50,17 +47,17 @@ public class RestoreService {
 
     private final DynamoDbClient dynamoDb;
     private final BackupStores stores;
-    private final BackupConfig config;
+    private final TableImports imports;
 
     public RestoreService(DynamoDbClient dynamoDb, BackupStores stores, BackupConfig config) {
         this.dynamoDb = dynamoDb;
         this.stores = stores;
-        this.config = config;
+        this.imports = new TableImports(dynamoDb, config.bucketOwner());
     }
 
     /**
-     * @param table       the backed-up table's name, as listed in the manifest
-     * @param backupId    the run to restore; the newest complete run when empty
+     * @param table       the backed-up table's name
+     * @param backupId    the run to restore; the newest run holding a backup of the table when empty
      * @param targetTable where to restore; a new table {@code <table>-restored-<runId>} when empty
      * @param force       write into a target that already holds items
      * @param region      the region whose copy to read; the stack's region when empty
@@ -68,81 +65,80 @@ public class RestoreService {
     public record RestoreRequest(String table, Optional<String> backupId, Optional<String> targetTable, boolean force, Optional<String> region) {
     }
 
+    /** {@code status} is COMPLETED, or IN_PROGRESS when an import outlasted the caller's deadline (then {@code importArn} tells where it stands). */
     @Serdeable
-    public record RestoreReport(String backupId, String region, String table, String targetTable, long restoredItems, long manifestItems) {
+    public record RestoreReport(String backupId, String region, String table, String targetTable, String method, String importArn,
+                                String status, long restoredItems, long manifestItems) {
     }
 
-    @Serdeable
-    public record TableCheck(String table, long manifestItems, long restoredItems, String manifestHash, String restoredHash) {
-        public boolean matches() {
-            return manifestItems == restoredItems && manifestHash.equals(restoredHash);
-        }
-    }
-
-    @Serdeable
-    public record VerifyReport(String backupId, List<TableCheck> tables) {
-        public boolean matches() {
-            return tables.stream().allMatch(TableCheck::matches);
-        }
-    }
-
-    public RestoreReport restore(RestoreRequest request, Consumer<String> progress) {
+    public RestoreReport restore(RestoreRequest request, Deadline deadline, Consumer<String> progress) {
         BackupStore store = store(request.region());
-        Manifest manifest = manifest(store, request.backupId());
-        Manifest.TableBackup backup = manifest.table(request.table()).orElseThrow(() -> new RestoreRefusedException(
-                "backup " + manifest.runId() + " holds no table " + request.table() + "; it holds "
-                        + manifest.tables().stream().map(Manifest.TableBackup::table).toList()));
-        checkFiles(store, backup, progress);
+        TableManifest backup = backup(store, request.table(), request.backupId());
+        BackupFileCheck.verify(store, backup, progress);
+        String target = request.targetTable().orElse(request.table() + "-restored-" + backup.runId());
+        Optional<TableDescription> existing = describe(target);
+        if (existing.isEmpty() && TableImports.canImport(backup)) {
+            return importInto(store, backup, target, deadline, progress);
+        }
+        return stream(store, backup, target, existing, request.force(), progress);
+    }
 
-        String target = request.targetTable().orElse(request.table() + "-restored-" + manifest.runId());
-        boolean created = prepareTarget(target, backup, request.force());
-        progress.accept("restoring " + backup.itemCount() + " items of " + backup.table() + " from backup " + manifest.runId()
+    private RestoreReport importInto(BackupStore store, TableManifest backup, String target, Deadline deadline, Consumer<String> progress) {
+        String importArn = imports.start(store, backup, target);
+        progress.accept("importing " + backup.itemCount() + " items of " + backup.table() + " from backup " + backup.runId()
+                + " (" + store.region() + ") into new table " + target + ": " + importArn);
+        ImportTableDescription description = waitFor(importArn, deadline, progress);
+        if (TableImports.running(description)) {
+            return new RestoreReport(backup.runId(), store.region().id(), backup.table(), target, "import", importArn,
+                    description.importStatusAsString(), 0, backup.itemCount());
+        }
+        String problem = TableImports.problem(description, backup);
+        if (problem != null) {
+            // Nothing half-written kept: the table this import created goes away with the failure.
+            imports.dropIfExists(target);
+            throw new IllegalStateException("restore of " + backup.table() + " into " + target + " failed, " + problem);
+        }
+        progress.accept("imported " + description.importedItemCount() + " of " + backup.itemCount() + " items listed in the manifest into " + target);
+        return new RestoreReport(backup.runId(), store.region().id(), backup.table(), target, "import", importArn, "COMPLETED",
+                description.importedItemCount(), backup.itemCount());
+    }
+
+    /** Polls the import until it is done or the deadline comes, waiting longer between polls as it goes on. */
+    ImportTableDescription waitFor(String importArn, Deadline deadline, Consumer<String> progress) {
+        long pause = 200;
+        while (true) {
+            ImportTableDescription description = imports.describe(importArn);
+            if (!TableImports.running(description) || deadline.remaining().toMillis() < pause) {
+                return description;
+            }
+            progress.accept("import " + description.importStatusAsString() + ": " + description.processedItemCount() + " items processed");
+            sleep(pause);
+            pause = Math.min(pause * 2, Duration.ofSeconds(15).toMillis());
+        }
+    }
+
+    private RestoreReport stream(BackupStore store, TableManifest backup, String target, Optional<TableDescription> existing, boolean force,
+                                 Consumer<String> progress) {
+        boolean created = prepareTarget(target, backup, existing, force);
+        progress.accept("writing " + backup.itemCount() + " items of " + backup.table() + " from backup " + backup.runId()
                 + " (" + store.region() + ") into " + target);
-        ItemHash restored;
+        long written;
         try {
-            restored = write(store, backup, target, progress);
+            written = write(store, backup, target, progress);
         } catch (RuntimeException e) {
             if (created) {
-                // Nothing half-written kept: a table this restore created goes away with the failure.
-                dynamoDb.deleteTable(r -> r.tableName(target));
+                imports.dropIfExists(target);
             }
             throw e;
         }
-        if (restored.items() != backup.itemCount() || !restored.hex().equals(backup.contentHash())) {
-            throw new IllegalStateException("restored " + restored.items() + " items into " + target + " but the manifest lists "
-                    + backup.itemCount() + (restored.hex().equals(backup.contentHash()) ? "" : ", and their content hash differs"));
+        if (written != backup.itemCount()) {
+            throw new IllegalStateException("restored " + written + " items into " + target + " but the manifest lists " + backup.itemCount());
         }
-        progress.accept("restored " + restored.items() + " of " + backup.itemCount() + " items listed in the manifest into " + target);
-        return new RestoreReport(manifest.runId(), store.region().id(), backup.table(), target, restored.items(), backup.itemCount());
+        progress.accept("restored " + written + " of " + backup.itemCount() + " items listed in the manifest into " + target);
+        return new RestoreReport(backup.runId(), store.region().id(), backup.table(), target, "write", null, "COMPLETED", written, backup.itemCount());
     }
 
-    /**
-     * Restores every table of a run into a scratch table, scans the scratch table back and compares its item
-     * count and content hash with the manifest, then drops the scratch table.
-     */
-    public VerifyReport verify(Optional<String> backupId, Consumer<String> progress) {
-        Manifest manifest = manifest(stores.primary(), backupId);
-        List<TableCheck> checks = new ArrayList<>();
-        for (Manifest.TableBackup backup : manifest.tables()) {
-            String scratch = config.scratchTablePrefix() + UUID.randomUUID().toString().substring(0, 8);
-            try {
-                restore(new RestoreRequest(backup.table(), Optional.of(manifest.runId()), Optional.of(scratch), false, Optional.empty()), progress);
-                ItemHash rescanned = new ItemHash();
-                for (ScanResponse page : dynamoDb.scanPaginator(r -> r.tableName(scratch).consistentRead(true))) {
-                    page.items().forEach(rescanned::add);
-                }
-                checks.add(new TableCheck(backup.table(), backup.itemCount(), rescanned.items(), backup.contentHash(), rescanned.hex()));
-            } catch (RuntimeException e) {
-                progress.accept("verify of " + backup.table() + " failed: " + e.getMessage());
-                checks.add(new TableCheck(backup.table(), backup.itemCount(), -1, backup.contentHash(), "not restored: " + e.getMessage()));
-            } finally {
-                dropIfExists(scratch);
-            }
-        }
-        return new VerifyReport(manifest.runId(), checks);
-    }
-
-    private BackupStore store(Optional<String> region) {
+    BackupStore store(Optional<String> region) {
         if (region.isEmpty()) {
             return stores.primary();
         }
@@ -150,43 +146,36 @@ public class RestoreService {
                 "no backups are kept in region " + region.get() + "; they are in " + stores.primary().region() + " and " + stores.replica().region()));
     }
 
-    private static Manifest manifest(BackupStore store, Optional<String> backupId) {
-        Manifest manifest = backupId
-                .map(id -> store.manifest(id).orElseThrow(() -> new RestoreRefusedException(
-                        "no complete backup " + id + " in " + store.bucket() + " (" + store.region() + "); complete backups: " + completeRuns(store))))
-                .orElseGet(() -> store.latest().orElseThrow(() -> new RestoreRefusedException(
-                        "no complete backup in " + store.bucket() + " (" + store.region() + ")")));
-        if (manifest.formatVersion() > Manifest.FORMAT_VERSION) {
-            throw new RestoreRefusedException("backup " + manifest.runId() + " has format version " + manifest.formatVersion()
-                    + "; this restore reads up to " + Manifest.FORMAT_VERSION);
+    /** The table's backup in the run asked for, or its newest; a refusal says what exists instead. */
+    static TableManifest backup(BackupStore store, String table, Optional<String> backupId) {
+        TableManifest backup;
+        if (backupId.isPresent()) {
+            String runId = backupId.get();
+            backup = store.tableManifest(runId, table).orElseThrow(() -> new RestoreRefusedException(
+                    store.manifest(runId).map(run -> run.table(table)
+                                    .map(t -> "table " + table + " has no backup in run " + runId + " in " + store.region() + ": " + t.status()
+                                            + (t.error() == null ? "" : " (" + t.error() + ")"))
+                                    .orElse("backup " + runId + " holds no table " + table + "; it holds "
+                                            + run.tables().stream().map(Manifest.TableResult::table).toList()))
+                            .orElse("no complete backup " + runId + " of " + table + " in " + store.bucket() + " (" + store.region()
+                                    + "); runs with one: " + runsWith(store, table))));
+        } else {
+            backup = store.latestOf(table).orElseThrow(() -> new RestoreRefusedException(
+                    "no backup of table " + table + " in " + store.bucket() + " (" + store.region() + ")"));
         }
-        return manifest;
-    }
-
-    private static List<String> completeRuns(BackupStore store) {
-        return store.snapshots().stream().filter(RetentionPolicy.Snapshot::complete).map(RetentionPolicy.Snapshot::id).toList();
-    }
-
-    private static void checkFiles(BackupStore store, Manifest.TableBackup backup, Consumer<String> progress) {
-        int checked = 0;
-        for (Manifest.BackupFile file : backup.files()) {
-            String actual;
-            try {
-                actual = BackupService.sha256(store, file.key());
-            } catch (NoSuchKeyException e) {
-                throw new RestoreRefusedException("file " + file.key() + " listed in the manifest is missing from " + store.bucket());
-            }
-            if (!actual.equals(file.sha256())) {
-                throw new RestoreRefusedException("checksum mismatch in file " + file.key() + ": expected SHA-256 " + file.sha256()
-                        + ", actual " + actual + "; nothing was restored");
-            }
-            progress.accept("checked " + (++checked) + "/" + backup.files().size() + " files: " + file.key());
+        if (backup.formatVersion() != Manifest.FORMAT_VERSION) {
+            throw new RestoreRefusedException("backup " + backup.runId() + " has format version " + backup.formatVersion()
+                    + "; this restore reads " + Manifest.FORMAT_VERSION);
         }
+        return backup;
     }
 
-    /** Creates the target table, or checks that an existing one has the same key and is empty (or force); true if created. */
-    private boolean prepareTarget(String target, Manifest.TableBackup backup, boolean force) {
-        Optional<TableDescription> existing = describe(target);
+    private static List<String> runsWith(BackupStore store, String table) {
+        return store.runIdsNewestFirst().stream().filter(run -> store.head(BackupStore.tableManifestKey(run, table)).isPresent()).limit(10).toList();
+    }
+
+    /** Creates the target table, or checks that the existing one has the same key and is empty (or force); true if created. */
+    private boolean prepareTarget(String target, TableManifest backup, Optional<TableDescription> existing, boolean force) {
         if (existing.isEmpty()) {
             dynamoDb.createTable(createRequest(target, backup));
             dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(target));
@@ -211,62 +200,37 @@ public class RestoreService {
         }
     }
 
-    private void dropIfExists(String table) {
-        try {
-            dynamoDb.deleteTable(r -> r.tableName(table));
-        } catch (ResourceNotFoundException e) {
-            // never created: the restore was refused before it got there
-        }
-    }
-
-    private static CreateTableRequest createRequest(String target, Manifest.TableBackup backup) {
-        Map<String, String> attributeTypes = new LinkedHashMap<>();
-        backup.keySchema().forEach(k -> attributeTypes.put(k.name(), k.attributeType()));
-        backup.globalSecondaryIndexes().forEach(i -> i.keySchema().forEach(k -> attributeTypes.put(k.name(), k.attributeType())));
-        backup.localSecondaryIndexes().forEach(i -> i.keySchema().forEach(k -> attributeTypes.put(k.name(), k.attributeType())));
+    private static CreateTableRequest createRequest(String target, TableManifest backup) {
         var request = CreateTableRequest.builder()
                 .tableName(target)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .sseSpecification(s -> s.enabled(true))
-                .keySchema(keySchema(backup.keySchema()))
-                .attributeDefinitions(attributeTypes.entrySet().stream()
-                        .map(e -> AttributeDefinition.builder().attributeName(e.getKey()).attributeType(e.getValue()).build()).toList());
+                .keySchema(TableImports.keySchema(backup.keySchema()))
+                .attributeDefinitions(TableImports.attributeDefinitions(backup, true));
         if (!backup.globalSecondaryIndexes().isEmpty()) {
             request.globalSecondaryIndexes(backup.globalSecondaryIndexes().stream()
-                    .map(i -> GlobalSecondaryIndex.builder().indexName(i.name()).keySchema(keySchema(i.keySchema())).projection(projection(i)).build())
+                    .map(i -> GlobalSecondaryIndex.builder().indexName(i.name()).keySchema(TableImports.keySchema(i.keySchema()))
+                            .projection(TableImports.projection(i)).build())
                     .toList());
         }
         if (!backup.localSecondaryIndexes().isEmpty()) {
             request.localSecondaryIndexes(backup.localSecondaryIndexes().stream()
-                    .map(i -> LocalSecondaryIndex.builder().indexName(i.name()).keySchema(keySchema(i.keySchema())).projection(projection(i)).build())
+                    .map(i -> LocalSecondaryIndex.builder().indexName(i.name()).keySchema(TableImports.keySchema(i.keySchema()))
+                            .projection(TableImports.projection(i)).build())
                     .toList());
         }
         return request.build();
     }
 
-    private static List<KeySchemaElement> keySchema(List<Manifest.KeyAttribute> keys) {
-        return keys.stream().map(k -> KeySchemaElement.builder().attributeName(k.name()).keyType(k.keyType()).build()).toList();
-    }
-
-    private static Projection projection(Manifest.Index index) {
-        Projection.Builder projection = Projection.builder().projectionType(index.projectionType());
-        if (!index.nonKeyAttributes().isEmpty()) {
-            projection.nonKeyAttributes(index.nonKeyAttributes());
-        }
-        return projection.build();
-    }
-
-    /** Writes every file's items, a few files in parallel; returns the hash of what was written. */
-    private ItemHash write(BackupStore store, Manifest.TableBackup backup, String target, Consumer<String> progress) {
+    /** Writes every file's items, a few files in parallel; returns how many were written. */
+    private long write(BackupStore store, TableManifest backup, String target, Consumer<String> progress) {
         AtomicLong written = new AtomicLong();
-        ItemHash total = new ItemHash();
         try (ExecutorService writers = Executors.newFixedThreadPool(WRITERS)) {
-            List<Future<ItemHash>> futures = backup.files().stream()
-                    .map(file -> writers.submit(() -> writeFile(store, file, target, written, progress)))
-                    .toList();
-            for (Future<ItemHash> future : futures) {
+            List<Future<?>> futures = new ArrayList<>();
+            backup.files().forEach(file -> futures.add(writers.submit(() -> writeFile(store, file, target, written, progress))));
+            for (Future<?> future : futures) {
                 try {
-                    total.addAll(future.get());
+                    future.get();
                 } catch (ExecutionException e) {
                     futures.forEach(f -> f.cancel(true));
                     throw e.getCause() instanceof RuntimeException runtime ? runtime
@@ -277,16 +241,16 @@ public class RestoreService {
                 }
             }
         }
-        return total;
+        return written.get();
     }
 
-    private ItemHash writeFile(BackupStore store, Manifest.BackupFile file, String target, AtomicLong written, Consumer<String> progress) {
-        ItemHash hash = new ItemHash();
+    private void writeFile(BackupStore store, TableManifest.BackupFile file, String target, AtomicLong written, Consumer<String> progress) {
+        long items = 0;
         List<WriteRequest> batch = new ArrayList<>(BATCH);
         try (InputStream in = new GZIPInputStream(store.open(file.key()), 64 * 1024);
              JsonParser parser = DynamoJson.FACTORY.createParser(in)) {
             for (Optional<Map<String, AttributeValue>> item; (item = DynamoJson.readItem(parser)).isPresent(); ) {
-                hash.add(item.get());
+                items++;
                 batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item.get()).build()).build());
                 if (batch.size() == BATCH) {
                     writeBatch(target, batch);
@@ -301,10 +265,9 @@ public class RestoreService {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file.key(), e);
         }
-        if (hash.items() != file.items()) {
-            throw new IllegalStateException("file " + file.key() + " held " + hash.items() + " items, the manifest says " + file.items());
+        if (file.items() != null && items != file.items()) {
+            throw new IllegalStateException("file " + file.key() + " held " + items + " items, the manifest says " + file.items());
         }
-        return hash;
     }
 
     private static void report(long total, int added, Consumer<String> progress) {
@@ -330,12 +293,12 @@ public class RestoreService {
         }
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while retrying a batch write", e);
+            throw new IllegalStateException("interrupted while waiting", e);
         }
     }
 }

@@ -1,298 +1,189 @@
 package com.supportress.backup;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
 import com.supportress.emulator.EmulatedStack;
-import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.JsonMapper;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ImportStatus;
+import software.amazon.awssdk.services.dynamodb.model.InputCompressionType;
+import software.amazon.awssdk.services.dynamodb.model.InputFormat;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+import software.amazon.awssdk.services.s3.S3Client;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Benchmark (a plain main, not a test): backs up and restores one table of ~1 KB items through the
- * streaming path (parallel scan, gzip, multipart upload; parallel restore) and through a naive baseline
- * (one scan, the whole gzip file in memory, one PutObject; restore reads the whole file first), printing
- * items/s, MB/s, peak heap and peak RSS per phase. Run with the heap the issue asks for:
- * <pre>
- * ./mvnw -q -pl functions/backup -am test-compile -o
- * java -Xmx256m -cp "$(cat functions/backup/target/bench.cp):functions/backup/target/classes:functions/backup/target/test-classes" \
- *      com.supportress.backup.BackupBenchmark [items=1000000] [segments=4]
- * </pre>
- * (see functions/backup/README.md for building bench.cp). Against moto the table's emulator is the bottleneck.
+ * Benchmark (a plain main, not a test), against the emulator: for tables of 1k, 100k and 1M items of about
+ * 110 bytes, the daily function's invocation (which only starts DynamoDB's work), the finisher's invocations
+ * until the run is complete in both regions, and for the largest table a restore by ImportTable; each in a
+ * JVM of its own at -Xmx256m, configured like Lambda, with its peak RSS. Tables are loaded by ImportTable
+ * (setup, not measured). The emulator needs about 6 GB of memory for the 1M-item table. The finisher copies files above 16 MiB in 8 MiB parts here (5 GiB and 256 MiB when
+ * deployed), so the largest file takes the parallel UploadPartCopy path. Run: see functions/backup/README.md.
  */
 public final class BackupBenchmark {
 
-    private static final String TABLE = "bench";
+    private static final String HEAP = "-Xmx256m";
 
     private BackupBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("pipeline")) {
-            pipeline(args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000);
-            System.exit(0);
+        List<Integer> sizes = new ArrayList<>();
+        for (String arg : args) {
+            sizes.add(Integer.parseInt(arg.replace("_", "")));
         }
-        int items = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-        int segments = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        if (sizes.isEmpty()) {
+            sizes = List.of(1_000, 100_000, 1_000_000);
+        }
         EmulatedStack stack = EmulatedStack.create(Map.of());
-        DynamoDbClient dynamoDb = stack.dynamoDb();
-        System.out.printf("benchmark: %,d items of ~1 KB, %d segments, max heap %d MB, emulator %s%n",
-                items, segments, Runtime.getRuntime().maxMemory() >> 20, stack.endpoint());
+        System.out.printf("backup benchmark against %s; %d CPUs, load average %s; function JVMs %s%n", stack.endpoint(),
+                Runtime.getRuntime().availableProcessors(), Files.readString(Path.of("/proc/loadavg")).trim(), HEAP);
+        List<String> rows = new ArrayList<>();
+        // One attempt, minutes to answer: a retried CreateBackup would make moto copy the table again.
+        DynamoDbClient patient = stack.awsSettings().build(DynamoDbClient.builder().overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1))),
+                UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(20)).build());
+        int largest = sizes.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        for (int items : sizes) {
+            String table = "bench-" + items;
+            double loaded = load(stack, table, items);
+            System.out.printf("%,d items loaded by ImportTable in %.1f s (setup)%n", items, loaded);
 
-        long loadStart = System.nanoTime();
-        long rawBytes = load(dynamoDb, items);
-        System.out.printf("loaded in %.1f s (%.0f items/s), %.1f MB of item JSON%n", seconds(loadStart), items / seconds(loadStart), rawBytes / 1e6);
+            // moto's CreateBackup deep-copies the table in-process (DynamoDB's returns at once and backs up in the
+            // background): taken here, once, with a patient client, as the day's backup the daily function then finds.
+            long nativeStart = System.nanoTime();
+            patient.createBackup(r -> r.tableName(table).backupName(NativeBackups.NAME_PREFIX + "bench-" + items));
+            double nativeSeconds = (System.nanoTime() - nativeStart) / 1e9;
+            Map<String, String> daily = child(stack, "BackupFunction", Map.of("BACKUP_TABLES", table), "daily");
+            String runId = daily.get("RUN_ID");
+            // The copy is the emulator's biggest memory: gone before the export is finished.
+            stack.dynamoDb().listBackups(r -> r.tableName(table)).backupSummaries().forEach(b -> stack.dynamoDb().deleteBackup(r -> r.backupArn(b.backupArn())));
 
-        try (ApplicationContext context = stack.start("BackupFunction")) {
-            BackupStores stores = context.getBean(BackupStores.class);
-            BackupConfig base = context.getBean(BackupConfig.class);
-            BackupConfig config = new BackupConfig(List.of(TABLE), base.bucket(), base.replicaBucket(), base.region(), base.replicaRegion(),
-                    segments, base.maxFileBytes(), base.retention(), base.scratchTablePrefix());
+            Map<String, String> finish = child(stack, "BackupFinisherFunction", Map.of("BACKUP_TABLES", table,
+                    "BACKUP_COPY_MULTIPART_MB", "16", "BACKUP_COPY_PART_MB", "8"), "finish", runId);
+            BackupStore replica = backupStore(stack);
+            TableManifest manifest = replica.tableManifest(runId, table).orElseThrow(() -> new IllegalStateException("no verified backup: " + finish));
+            long bytes = manifest.files().stream().mapToLong(TableManifest.BackupFile::bytes).sum();
+            long parts = manifest.files().stream().mapToLong(f -> f.partSize() == 0 ? 1 : (f.bytes() + f.partSize() - 1) / f.partSize()).sum();
+            rows.add(String.format("| %,d | %.2f s (moto's CreateBackup, taken before: %.1f s) | %.0f MiB | %s invocations, %.1f s busy, %.1f s until complete | %.0f MiB | %d file(s), %.1f MiB, %d part copies |",
+                    items, seconds(daily), nativeSeconds, mib(daily), finish.get("INVOCATIONS"), Double.parseDouble(finish.get("BUSY_SECONDS")),
+                    seconds(finish), mib(finish), manifest.files().size(), bytes / 1048576.0, parts));
 
-            phase("streamed backup", items, rawBytes, () -> {
-                Manifest.TableBackup backup = new TableExporter(dynamoDb, stores.primary().s3(), config.bucket(), segments, config.maxFileBytes())
-                        .export("bench-streamed", TABLE);
-                stores.primary().writeManifest(new Manifest(Manifest.FORMAT_VERSION, "bench-streamed", config.region().id(),
-                        java.time.Instant.now(), java.time.Instant.now(), List.of(backup)));
-                return String.format("%d files, %.1f MB gzip", backup.files().size(), backup.bytes() / 1e6);
-            });
-            RestoreService restore = new RestoreService(dynamoDb, stores, config);
-            phase("streamed restore", items, rawBytes, () -> {
-                var report = restore.restore(new RestoreService.RestoreRequest(TABLE, Optional.of("bench-streamed"), Optional.of(TABLE + "-streamed"),
-                        false, Optional.empty()), message -> { });
-                return report.restoredItems() + " items restored";
-            });
-            phase("naive backup", items, rawBytes, () -> naiveBackup(dynamoDb, stores.primary()));
-            phase("naive restore", items, rawBytes, () -> naiveRestore(dynamoDb, stores.primary()));
+            // The source table is not needed to restore: dropped, the emulator's memory goes to the restore.
+            stack.dynamoDb().deleteTable(r -> r.tableName(table));
+            if (items == largest) {
+                Map<String, String> restore = child(stack, "BackupRestoreFunction", Map.of(), "restore", table, runId);
+                rows.add(String.format("| restore %,d items by ImportTable | %.1f s | %.0f MiB | %s |", items, seconds(restore), mib(restore), restore.get("RESTORED")));
+                stack.dynamoDb().deleteTable(r -> r.tableName(table + "-restored-" + runId));
+            }
         }
+        System.out.println();
+        System.out.println("| items | daily function | its peak RSS | finisher | its peak RSS | backup |");
+        System.out.println("| --- | --- | --- | --- | --- | --- |");
+        rows.forEach(System.out::println);
         System.exit(0);
     }
 
-    private interface Phase {
-        String run() throws Exception;
+    /** The copy in the second region, read as the finisher wrote it. */
+    private static BackupStore backupStore(EmulatedStack stack) {
+        var environment = stack.environment("BackupFinisherFunction");
+        return new BackupStore(stack.s3(stack.secondaryRegion()), environment.require("BACKUP_REPLICA_BUCKET"), stack.secondaryRegion(),
+                environment.require("BACKUP_BUCKET_OWNER"), JsonMapper.createDefault());
     }
 
-    private static void phase(String name, int items, long rawBytes, Phase phase) {
-        System.gc();
-        resetPeakRss();
-        // Sampled, since the pools' own peaks are reached at different moments and do not add up.
-        AtomicLong peakHeap = new AtomicLong();
-        Thread sampler = Thread.ofPlatform().daemon().start(() -> {
-            Runtime runtime = Runtime.getRuntime();
-            while (!Thread.currentThread().isInterrupted()) {
-                peakHeap.accumulateAndGet(runtime.totalMemory() - runtime.freeMemory(), Math::max);
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
+    /** A table of {@code items} items with PITR, filled by DynamoDB's own import from a generated file; seconds taken. */
+    private static double load(EmulatedStack stack, String table, int items) throws Exception {
         long start = System.nanoTime();
-        String outcome;
-        try {
-            outcome = phase.run();
-        } catch (OutOfMemoryError e) {
-            outcome = "OutOfMemoryError: " + e.getMessage();
-        } catch (Exception e) {
-            outcome = "failed: " + e;
+        Path file = Files.createTempFile("bench-items", ".json.gz");
+        Random random = new Random(items);
+        char[] alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file), 1 << 16);
+             JsonGenerator json = DynamoJson.FACTORY.createGenerator(out)) {
+            char[] payload = new char[64];
+            for (int i = 0; i < items; i++) {
+                for (int c = 0; c < payload.length; c++) {
+                    payload[c] = alphabet[random.nextInt(alphabet.length)];
+                }
+                Map<String, AttributeValue> item = new LinkedHashMap<>();
+                item.put("id", AttributeValue.fromS(String.format("item-%08d", i)));
+                item.put("payload", AttributeValue.fromS(new String(payload)));
+                item.put("n", AttributeValue.fromN(Integer.toString(i)));
+                DynamoJson.writeItem(json, item);
+            }
         }
-        double s = seconds(start);
-        sampler.interrupt();
-        System.out.printf("%-17s %7.1f s  %8.0f items/s  %6.2f MB/s  peak heap %4d MB  peak RSS %4d MB  (%s)%n",
-                name, s, items / s, rawBytes / 1e6 / s, peakHeap.get() >> 20, peakRssMb(), outcome);
+        String bucket = stack.environment("BackupFunction").require("BACKUP_WORK_BUCKET");
+        String prefix = "bench-source/" + table + "/";
+        S3Client s3 = stack.s3();
+        s3.putObject(r -> r.bucket(bucket).key(prefix + "items.json.gz"), RequestBody.fromFile(file));
+        Files.delete(file);
+        DynamoDbClient dynamoDb = stack.dynamoDb();
+        String importArn = dynamoDb.importTable(r -> r.s3BucketSource(s -> s.s3Bucket(bucket).s3KeyPrefix(prefix))
+                .inputFormat(InputFormat.DYNAMODB_JSON).inputCompressionType(InputCompressionType.GZIP)
+                .tableCreationParameters(t -> t.tableName(table).billingMode("PAY_PER_REQUEST")
+                        .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
+                        .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH)))).importTableDescription().importArn();
+        ImportStatus status;
+        while ((status = dynamoDb.describeImport(r -> r.importArn(importArn)).importTableDescription().importStatus()) == ImportStatus.IN_PROGRESS) {
+            Thread.sleep(1_000);
+        }
+        if (status != ImportStatus.COMPLETED) {
+            throw new IllegalStateException("loading " + table + " failed: " + status);
+        }
+        dynamoDb.updateContinuousBackups(r -> r.tableName(table).pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
+        s3.deleteObject(r -> r.bucket(bucket).key(prefix + "items.json.gz"));
+        return (System.nanoTime() - start) / 1e9;
     }
 
-    /**
-     * Our side of the pipeline alone, for table sizes the emulator cannot serve (moto's Scan rereads the
-     * table for every page, so its cost grows with the square of the table): generated items through
-     * DynamoDB JSON, gzip and SHA-256 into a local file and back through gunzip, parsing and the content
-     * hash; then the naive way, the whole gzip file in a byte array and every item in a list.
-     */
-    private static void pipeline(int items) throws Exception {
-        System.out.printf("pipeline benchmark: %,d generated items of ~1 KB, no emulator, max heap %d MB%n", items, Runtime.getRuntime().maxMemory() >> 20);
-        Path file = Files.createTempFile("backup-bench", ".json.gz");
-        long rawBytes = items * 1000L;
-        try {
-            phase("streamed write", items, rawBytes, () -> {
-                ItemHash hash = new ItemHash();
-                HashingOutputStream stored;
-                try (JsonGenerator json = DynamoJson.FACTORY.createGenerator(new GZIPOutputStream(
-                        stored = new HashingOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)), 1 << 16))) {
-                    Random random = new Random(1);
-                    for (int i = 0; i < items; i++) {
-                        Map<String, AttributeValue> item = item(i, random);
-                        DynamoJson.writeItem(json, item);
-                        hash.add(item);
-                    }
-                }
-                return String.format("%.1f MB gzip", stored.bytes() / 1e6);
-            });
-            phase("streamed read", items, rawBytes, () -> {
-                ItemHash hash = new ItemHash();
-                try (JsonParser parser = DynamoJson.FACTORY.createParser(new GZIPInputStream(Files.newInputStream(file), 1 << 16))) {
-                    while (DynamoJson.readItem(parser).map(item -> { hash.add(item); return item; }).isPresent()) {
-                        // every item hashed, none kept
-                    }
-                }
-                return hash.items() + " items parsed";
-            });
-            phase("naive write", items, rawBytes, () -> {
-                ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-                try (JsonGenerator json = DynamoJson.FACTORY.createGenerator(new GZIPOutputStream(buffer))) {
-                    Random random = new Random(1);
-                    for (int i = 0; i < items; i++) {
-                        DynamoJson.writeItem(json, item(i, random));
-                    }
-                }
-                return String.format("%.1f MB gzip held in memory", buffer.size() / 1e6);
-            });
-            phase("naive read", items, rawBytes, () -> {
-                byte[] body = Files.readAllBytes(file);
-                List<Map<String, AttributeValue>> all = new ArrayList<>();
-                try (JsonParser parser = DynamoJson.FACTORY.createParser(new GZIPInputStream(new ByteArrayInputStream(body)))) {
-                    for (Optional<Map<String, AttributeValue>> item; (item = DynamoJson.readItem(parser)).isPresent(); ) {
-                        all.add(item.get());
-                    }
-                }
-                return all.size() + " items held in memory";
-            });
-        } finally {
-            Files.deleteIfExists(file);
-        }
-    }
-
-    /** The naive way: one unsegmented scan into one gzip buffer in memory, then one PutObject. */
-    private static String naiveBackup(DynamoDbClient dynamoDb, BackupStore store) throws IOException {
-        ByteArrayOutputStream file = new ByteArrayOutputStream();
-        try (JsonGenerator json = DynamoJson.FACTORY.createGenerator(new GZIPOutputStream(file))) {
-            for (ScanResponse page : dynamoDb.scanPaginator(r -> r.tableName(TABLE).consistentRead(true))) {
-                for (Map<String, AttributeValue> item : page.items()) {
-                    DynamoJson.writeItem(json, item);
+    /** Runs a function's JVM with its template environment (and overrides) pointed at the emulator; its KEY value lines. */
+    private static Map<String, String> child(EmulatedStack stack, String function, Map<String, String> overrides, String... args) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, HEAP, "-DLOG_LEVEL=WARN", "-cp", System.getProperty("java.class.path"),
+                BackupInChildJvm.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        Map<String, String> environment = new HashMap<>(stack.environment(function).variables());
+        environment.putAll(overrides);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        Map<String, String> values = new HashMap<>();
+        List<String> output = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = reader.readLine()) != null; ) {
+                String[] parts = line.split(" ", 2);
+                if (parts.length == 2 && parts[0].matches("[A-Z_]+")) {
+                    values.put(parts[0], parts[1]);
+                } else {
+                    output.add(line);
                 }
             }
         }
-        byte[] body = file.toByteArray();
-        store.s3().putObject(r -> r.bucket(store.bucket()).key("bench-naive/items.json.gz"), RequestBody.fromBytes(body));
-        return String.format("%.1f MB gzip in one object", body.length / 1e6);
-    }
-
-    /** The naive way back: the whole object into memory, every item parsed into a list, then written one batch at a time. */
-    private static String naiveRestore(DynamoDbClient dynamoDb, BackupStore store) throws IOException {
-        String target = TABLE + "-naive";
-        createTable(dynamoDb, target);
-        byte[] body = store.s3().getObjectAsBytes(r -> r.bucket(store.bucket()).key("bench-naive/items.json.gz")).asByteArray();
-        List<Map<String, AttributeValue>> all = new ArrayList<>();
-        try (JsonParser parser = DynamoJson.FACTORY.createParser(new GZIPInputStream(new ByteArrayInputStream(body)))) {
-            for (Optional<Map<String, AttributeValue>> item; (item = DynamoJson.readItem(parser)).isPresent(); ) {
-                all.add(item.get());
-            }
+        if (process.waitFor() != 0 || !values.containsKey("SECONDS")) {
+            throw new IllegalStateException(function + " " + String.join(" ", args) + " failed:\n" + String.join("\n", output));
         }
-        for (int i = 0; i < all.size(); i += 25) {
-            writeBatch(dynamoDb, target, all.subList(i, Math.min(all.size(), i + 25)));
-        }
-        return all.size() + " items restored";
+        return values;
     }
 
-    private static long load(DynamoDbClient dynamoDb, int items) throws Exception {
-        createTable(dynamoDb, TABLE);
-        dynamoDb.updateContinuousBackups(r -> r.tableName(TABLE).pointInTimeRecoverySpecification(s -> s.pointInTimeRecoveryEnabled(true)));
-        int threads = 4;
-        long rawBytes = 0;
-        try (ExecutorService loaders = Executors.newFixedThreadPool(threads)) {
-            List<Future<Long>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int first = t;
-                futures.add(loaders.submit(() -> {
-                    Random random = new Random(first);
-                    long bytes = 0;
-                    List<Map<String, AttributeValue>> batch = new ArrayList<>();
-                    for (int i = first; i < items; i += threads) {
-                        bytes += 1000;
-                        batch.add(item(i, random));
-                        if (batch.size() == 25) {
-                            writeBatch(dynamoDb, TABLE, batch);
-                            batch.clear();
-                        }
-                    }
-                    if (!batch.isEmpty()) {
-                        writeBatch(dynamoDb, TABLE, batch);
-                    }
-                    return bytes;
-                }));
-            }
-            for (Future<Long> future : futures) {
-                rawBytes += future.get();
-            }
-        }
-        return rawBytes;
+    private static double seconds(Map<String, String> values) {
+        return Double.parseDouble(values.get("SECONDS"));
     }
 
-    /** About 1 KB: a key, 880 characters of incompressible base64, a number, a string set and a date. */
-    private static Map<String, AttributeValue> item(int i, Random random) {
-        byte[] noise = new byte[660];
-        random.nextBytes(noise);
-        return Map.of(
-                "id", AttributeValue.fromS(String.format("item-%08d", i)),
-                "payload", AttributeValue.fromS(Base64.getEncoder().encodeToString(noise)),
-                "amount", AttributeValue.fromN(Integer.toString(random.nextInt())),
-                "tags", AttributeValue.fromSs(List.of("alpha", "beta", "t" + (i % 97))),
-                "createdAt", AttributeValue.fromS("2026-11-25T04:00:00Z"));
-    }
-
-    private static void createTable(DynamoDbClient dynamoDb, String name) {
-        dynamoDb.createTable(r -> r.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH)));
-    }
-
-    private static void writeBatch(DynamoDbClient dynamoDb, String table, List<Map<String, AttributeValue>> items) {
-        List<WriteRequest> requests = items.stream().map(item -> WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build()).toList();
-        dynamoDb.batchWriteItem(r -> r.requestItems(Map.of(table, requests)));
-    }
-
-    private static void resetPeakRss() {
-        try {
-            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-        } catch (IOException | UnsupportedOperationException e) {
-            // Not Linux, or not permitted: the peak then covers the whole process lifetime.
-        }
-    }
-
-    private static long peakRssMb() {
-        try {
-            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM:"))
-                    .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024).findFirst().orElse(-1);
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
-    private static double seconds(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e9;
+    private static double mib(Map<String, String> values) {
+        return Double.parseDouble(values.get("PEAK_RSS_MIB"));
     }
 }

@@ -1,429 +1,236 @@
 package com.supportress.backup;
 
-import com.supportress.emulator.EmulatedStack;
-import com.supportress.emulator.MutableClock;
-import com.supportress.emulator.SampleEvents;
-import com.supportress.shared.schedule.ScheduleEvent;
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.json.JsonMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.s3.S3Client;
 
-import java.io.IOException;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Integration tier: backup, restore, verify and pruning against the emulator (moto unless AWS_ENDPOINT_URL is set), one fresh stack per test. */
+/**
+ * Integration tier: the daily start, the finisher and retention against the emulator (moto unless
+ * AWS_ENDPOINT_URL is set), one fresh stack per test.
+ */
 @Tag("emulator")
 class BackupIT {
 
-    private EmulatedStack stack;
-    private MutableClock clock;
-    private ApplicationContext backupContext;
-    private ApplicationContext restoreContext;
-    private BackupHandler backup;
-    private RestoreService restore;
-    private BackupStores stores;
-    private String reportsTable;
-    private String controlTable;
+    private BackupFixture fixture;
+    private String reports;
+    private String control;
 
     @BeforeEach
-    void standUpStack() {
-        standUp(Map.of("BackupScanSegments", "3"));
+    void standUp() {
+        standUp(Map.of());
     }
 
     private void standUp(Map<String, String> parameters) {
-        stack = EmulatedStack.create(parameters);
-        clock = new MutableClock(Instant.now());
-        backupContext = stack.start("BackupFunction", clock);
-        restoreContext = stack.start("BackupRestoreFunction", clock);
-        backup = new BackupHandler(backupContext);
-        restore = restoreContext.getBean(RestoreService.class);
-        stores = backupContext.getBean(BackupStores.class);
-        reportsTable = stack.physicalName("IncidentReportsTable");
-        controlTable = stack.physicalName("IntakeControlTable");
-    }
-
-    /** Every table template.yaml declares, by the name this stack gives it. */
-    private Set<String> everyTemplateTable() {
-        return stack.template().resourcesOfType("AWS::DynamoDB::Table").keySet().stream()
-                .map(stack::physicalName).collect(Collectors.toSet());
+        fixture = new BackupFixture(parameters);
+        reports = fixture.table("IncidentReportsTable");
+        control = fixture.table("IntakeControlTable");
     }
 
     @AfterEach
     void close() {
-        backup.close();
-        restoreContext.close();
+        fixture.close();
     }
 
     @Test
-    void dailyRunBacksUpEveryTableWithAManifestInBothRegionsAndANativeBackup() throws IOException {
-        putItems(reportsTable, 250);
-        putItems(controlTable, 3);
+    void dailyStartExportsEveryTableAndTakesItsNativeBackupWithoutWaitingForEither() {
+        fixture.putItems(reports, 250);
 
-        BackupReport report = runBackup();
+        StartReport started = fixture.start();
 
-        Manifest manifest = stores.primary().manifest(report.runId()).orElseThrow();
+        assertEquals(fixture.templateTables(), started.tables().stream().map(StartReport.TableStart::table).collect(Collectors.toSet()));
+        for (StartReport.TableStart table : started.tables()) {
+            assertNotNull(table.exportArn(), table.toString());
+            assertNotNull(table.nativeBackupArn(), table.toString());
+            assertNull(table.error(), table.toString());
+        }
+        assertTrue(fixture.stores().primary().manifest(started.runId()).isEmpty(), "nothing is a backup before the finisher has checked it");
+        RunState state = fixture.stores().work().read(WorkBucket.stateKey(started.runId()), RunState.class).orElseThrow().value();
+        assertTrue(state.tables().stream().allMatch(t -> t.status() == TableStatus.EXPORTING), state.toString());
+        var backups = fixture.stack.dynamoDb().listBackups(r -> r.tableName(reports)).backupSummaries();
+        assertEquals(List.of(NativeBackups.NAME_PREFIX + started.runId()), backups.stream().map(b -> b.backupName()).toList());
+    }
+
+    @Test
+    void finisherCompletesTheRunInBothRegionsWithS3ChecksumsAndAManifestPerTableAndRun() {
+        fixture.putItems(reports, 250);
+        fixture.putItems(control, 3);
+
+        String runId = fixture.backUp();
+
+        Manifest manifest = fixture.stores().primary().manifest(runId).orElseThrow();
         assertEquals(Manifest.FORMAT_VERSION, manifest.formatVersion());
-        assertEquals(everyTemplateTable(), manifest.tables().stream().map(Manifest.TableBackup::table).collect(Collectors.toSet()));
-        Manifest.TableBackup reports = manifest.table(reportsTable).orElseThrow();
-        assertEquals(250, reports.itemCount());
-        assertEquals(3, manifest.table(controlTable).orElseThrow().itemCount());
-        assertEquals(List.of(new Manifest.KeyAttribute("id", "HASH", "S")), reports.keySchema());
-        assertEquals(List.of("PendingNotifications"), reports.globalSecondaryIndexes().stream().map(Manifest.Index::name).toList());
-        assertTrue(reports.pointInTimeRecovery());
-        assertFalse(manifest.finishedAt().isBefore(manifest.startedAt()));
-        assertEquals(250, reports.files().stream().mapToLong(Manifest.BackupFile::items).sum());
-        for (Manifest.TableBackup table : manifest.tables()) {
-            for (Manifest.BackupFile file : table.files()) {
-                for (S3Client s3 : List.of(stack.s3(), stack.s3(stack.secondaryRegion()))) {
-                    String bucket = s3 == stack.s3() ? stores.primary().bucket() : stores.replica().bucket();
-                    byte[] stored = s3.getObjectAsBytes(r -> r.bucket(bucket).key(file.key())).asByteArray();
-                    assertEquals(file.sha256(), sha256(stored), file.key() + " in " + bucket);
+        assertEquals(fixture.templateTables(), manifest.tables().stream().map(Manifest.TableResult::table).collect(Collectors.toSet()));
+        assertTrue(manifest.tables().stream().allMatch(t -> t.status() == TableStatus.VERIFIED), manifest.toString());
+        assertEquals(manifest, fixture.stores().replica().manifest(runId).orElseThrow(), "the second region holds the same run manifest");
+        TableManifest table = fixture.stores().primary().tableManifest(runId, reports).orElseThrow();
+        assertEquals(250, table.itemCount());
+        assertEquals(List.of(new Manifest.KeyAttribute("id", "HASH", "S")), table.keySchema());
+        assertEquals(List.of("PendingNotifications"), table.globalSecondaryIndexes().stream().map(Manifest.Index::name).toList());
+        assertTrue(table.pointInTimeRecovery());
+        assertNotNull(table.exportArn());
+        assertEquals(3, fixture.stores().primary().tableManifest(runId, control).orElseThrow().itemCount());
+        for (String name : fixture.templateTables()) {
+            TableManifest backup = fixture.stores().primary().tableManifest(runId, name).orElseThrow();
+            assertEquals(backup, fixture.stores().replica().tableManifest(runId, name).orElseThrow());
+            for (TableManifest.BackupFile file : backup.files()) {
+                for (BackupStore store : List.of(fixture.stores().primary(), fixture.stores().replica())) {
+                    byte[] stored = store.s3().getObjectAsBytes(r -> r.bucket(store.bucket()).key(file.key())).asByteArray();
+                    assertEquals(BackupFixture.sha256(stored), file.sha256(), file.key() + " in " + store.region());
                     assertEquals(file.bytes(), stored.length);
                 }
             }
         }
-        assertEquals(manifest, stores.replica().manifest(report.runId()).orElseThrow(), "the copy in the second region has the same manifest");
-        for (String table : List.of(reportsTable, controlTable)) {
-            var backups = stack.dynamoDb().listBackups(r -> r.tableName(table)).backupSummaries();
-            assertEquals(List.of(NativeBackups.NAME_PREFIX + report.runId()), backups.stream().map(b -> b.backupName()).toList());
-        }
-    }
-
-    @Test
-    void aSegmentLargerThanTheFileLimitRollsOverIntoSeveralFilesThatRestoreWhole() {
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        java.util.Random random = new java.util.Random(7);
-        for (int i = 0; i < 2500; i++) {
-            byte[] noise = new byte[1000];
-            random.nextBytes(noise);
-            items.add(Map.of("id", AttributeValue.fromS("big-" + i), "noise", AttributeValue.fromB(SdkBytes.fromByteArray(noise))));
-        }
-        write(reportsTable, items);
-        BackupConfig base = backupContext.getBean(BackupConfig.class);
-        BackupConfig oneMegabyteFiles = new BackupConfig(List.of(reportsTable), base.bucket(), base.replicaBucket(), base.region(),
-                base.replicaRegion(), 1, 1024 * 1024, base.retention(), base.scratchTablePrefix());
-
-        BackupReport report = new BackupService(stack.dynamoDb(), stores, oneMegabyteFiles, clock).run();
-
-        Manifest.TableBackup backup = stores.primary().manifest(report.runId()).orElseThrow().table(reportsTable).orElseThrow();
-        assertTrue(backup.files().size() >= 2, backup.files().toString());
-        assertTrue(backup.files().stream().allMatch(f -> f.key().contains("/000-")), "one segment, several files");
-        var restored = restore.restore(request(reportsTable, Optional.of(report.runId()), false), m -> { });
-        assertEquals(2500, restored.restoredItems());
-        assertEquals(byId(scan(reportsTable)), byId(scan(restored.targetTable())));
+        BackupFinisher.Report next = fixture.finish();
+        Map<String, Double> ages = next.ages().stream().collect(Collectors.toMap(BackupAges.TableAge::table, BackupAges.TableAge::hours));
+        assertEquals(fixture.templateTables(), ages.keySet());
+        assertTrue(ages.values().stream().allMatch(hours -> hours < 1), ages.toString());
+        assertTrue(next.ages().stream().allMatch(a -> runId.equals(a.lastVerifiedRun())), next.ages().toString());
     }
 
     @Test
     void aSecondRunOnTheSameDayTakesNoSecondNativeBackup() {
-        putItems(reportsTable, 5);
-        runBackup();
+        fixture.putItems(reports, 5);
+        String first = fixture.start().runId();
 
-        BackupReport second = runBackup();
+        StartReport second = fixture.start();
 
-        assertEquals(0, second.nativeBackupsCreated());
-        assertEquals(1, stack.dynamoDb().listBackups(r -> r.tableName(reportsTable)).backupSummaries().size());
+        var backups = fixture.stack.dynamoDb().listBackups(r -> r.tableName(reports)).backupSummaries();
+        assertEquals(1, backups.size());
+        assertEquals(NativeBackups.NAME_PREFIX + first, backups.getFirst().backupName());
+        assertEquals(backups.getFirst().backupArn(), second.tables().stream().filter(t -> t.table().equals(reports)).findFirst().orElseThrow().nativeBackupArn());
     }
 
     @Test
-    void roundTripOfEveryDynamoDbTypeIsEqualItemForItem() {
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        for (int i = 0; i < 60; i++) {
-            items.add(DynamoJsonTest.everyType("item-" + i));
-        }
-        write(reportsTable, items);
-        BackupReport report = runBackup();
+    void aTableWithoutPointInTimeRecoveryFailsAloneAndKeepsItsNativeBackup() {
+        fixture.putItems(control, 4);
+        fixture.putItems(reports, 6);
+        fixture.stack.dynamoDb().updateContinuousBackups(r -> r.tableName(control).pointInTimeRecoverySpecification(s -> s.pointInTimeRecoveryEnabled(false)));
 
-        RestoreService.RestoreReport restored = restore.restore(request(reportsTable, Optional.empty(), false), message -> { });
+        StartReport started = fixture.start();
+        BackupFixture.finishRun(started.runId(), fixture::finish);
 
-        assertEquals(reportsTable + "-restored-" + report.runId(), restored.targetTable());
-        assertEquals(60, restored.restoredItems());
-        assertEquals(60, restored.manifestItems());
-        assertEquals(byId(scan(reportsTable)), byId(scan(restored.targetTable())));
-        var description = stack.dynamoDb().describeTable(r -> r.tableName(restored.targetTable())).table();
-        assertEquals("PendingNotifications", description.globalSecondaryIndexes().getFirst().indexName(), "indexes are recreated");
+        StartReport.TableStart failed = started.tables().stream().filter(t -> t.table().equals(control)).findFirst().orElseThrow();
+        assertTrue(failed.error().contains("point-in-time recovery is off"), failed.error());
+        assertNotNull(failed.nativeBackupArn(), "the native backup does not depend on the export");
+        Manifest manifest = fixture.stores().primary().manifest(started.runId()).orElseThrow();
+        assertEquals(TableStatus.FAILED, manifest.table(control).orElseThrow().status());
+        assertEquals(TableStatus.VERIFIED, manifest.table(reports).orElseThrow().status());
+        assertTrue(fixture.stores().primary().tableManifest(started.runId(), control).isEmpty());
+        assertEquals(6, fixture.stores().replica().tableManifest(started.runId(), reports).orElseThrow().itemCount());
     }
 
     @Test
-    void restoreIntoAnEmptyTableWorksButANonEmptyOneNeedsForce() {
-        putItems(reportsTable, 30);
-        runBackup();
-        String target = restore.restore(request(reportsTable, Optional.empty(), false), message -> { }).targetTable();
-        stack.dynamoDb().putItem(r -> r.tableName(target).item(Map.of("id", AttributeValue.fromS("written-after-restore"))));
+    void filesAboveTheCopyThresholdAreCopiedInParallelPartsAndCheckedByS3sCompositeChecksum() {
+        fixture.putRandomItems(reports, 1_500, 4_000);
+        BackupConfig small = fixture.config(Map.of("BACKUP_COPY_MULTIPART_MB", "5", "BACKUP_COPY_PART_MB", "5", "BACKUP_COPY_PARALLELISM", "3"));
+        BackupStores stores = fixture.stores(fixture.stack.s3(), fixture.stack.s3(fixture.stack.secondaryRegion()), small);
+        String runId = new BackupStarter(fixture.stack.dynamoDb(), stores, small, fixture.clock).start().runId();
 
-        RestoreRefusedException refused = assertThrows(RestoreRefusedException.class,
-                () -> restore.restore(new RestoreService.RestoreRequest(reportsTable, Optional.empty(), Optional.of(target), false, Optional.empty()), m -> { }));
-        assertTrue(refused.getMessage().contains(target) && refused.getMessage().contains("--force"), refused.getMessage());
-        assertEquals(31, scan(target).size());
+        BackupFinisher finisher = new BackupFinisher(fixture.stack.dynamoDb(), stores, small, fixture.clock, fixture.json());
+        BackupFinisher.Report report = BackupFixture.finishRun(runId, () -> finisher.finish(Deadline.after(Duration.ofMinutes(5))));
 
-        var forced = restore.restore(new RestoreService.RestoreRequest(reportsTable, Optional.empty(), Optional.of(target), true, Optional.empty()), m -> { });
-        assertEquals(30, forced.restoredItems());
-        assertEquals(31, scan(target).size());
+        TableManifest backup = stores.primary().tableManifest(runId, reports).orElseThrow(() -> new AssertionError(report.toString()));
+        TableManifest.BackupFile file = backup.files().getFirst();
+        assertTrue(file.bytes() > 5 * 1024 * 1024, "the file needs two parts at least: " + file.bytes());
+        assertEquals(5 * 1024 * 1024, file.partSize());
+        assertEquals(ObjectDigests.composite(download(stores.primary(), file.key()), file.partSize()), file.sha256().split("-")[0]);
+        assertTrue(Checksums.same(file.sha256(), stores.replica().head(file.key()).orElseThrow().checksumSHA256()));
+        assertEquals(1_500, backup.itemCount());
+        assertEquals(TableStatus.VERIFIED, stores.replica().manifest(runId).orElseThrow().table(reports).orElseThrow().status());
     }
 
     @Test
-    void restoreReportsProgressAndCanReadTheCopyInTheSecondRegion() {
-        putItems(reportsTable, 40);
-        BackupReport report = runBackup();
-        List<String> progress = new ArrayList<>();
+    void everyS3CallToTheSecondRegionNamesTheExpectedBucketOwner() {
+        fixture.putItems(reports, 10);
+        Map<String, String> owners = new ConcurrentHashMap<>();
+        ExecutionInterceptor recorder = new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                owners.put(context.httpRequest().method() + " " + context.httpRequest().encodedPath() + " " + operation(context.request()),
+                        context.httpRequest().firstMatchingHeader("x-amz-expected-bucket-owner").orElse("none"));
+            }
+        };
+        BackupConfig config = fixture.config(Map.of());
+        S3Client replica = fixture.s3(fixture.stack.secondaryRegion(), recorder);
+        BackupStores stores = fixture.stores(fixture.stack.s3(), replica, config);
+        String runId = new BackupStarter(fixture.stack.dynamoDb(), stores, config, fixture.clock).start().runId();
+        BackupFinisher finisher = new BackupFinisher(fixture.stack.dynamoDb(), stores, config, fixture.clock, fixture.json());
+        BackupFixture.finishRun(runId, () -> finisher.finish(Deadline.after(Duration.ofMinutes(5))));
+        new RestoreService(fixture.stack.dynamoDb(), stores, config).restore(new RestoreService.RestoreRequest(reports, Optional.of(runId),
+                Optional.empty(), false, Optional.of(fixture.stack.secondaryRegion().id())), Deadline.after(Duration.ofMinutes(1)), m -> { });
 
-        var restored = restore.restore(new RestoreService.RestoreRequest(reportsTable, Optional.of(report.runId()), Optional.empty(), false,
-                Optional.of(stack.secondaryRegion().id())), progress::add);
+        assertTrue(owners.size() >= 5, owners.toString());
+        assertEquals(Set.of(config.bucketOwner()), Set.copyOf(owners.values()), owners.toString());
+        assertTrue(owners.keySet().stream().anyMatch(k -> k.contains("CopyObject")), owners.keySet().toString());
+        assertTrue(owners.keySet().stream().anyMatch(k -> k.contains("HeadObject")), owners.keySet().toString());
+        assertTrue(owners.keySet().stream().anyMatch(k -> k.contains("PutObject")), owners.keySet().toString());
+    }
 
-        assertEquals(stack.secondaryRegion().id(), restored.region());
-        assertEquals(40, scan(restored.targetTable()).size());
-        assertTrue(progress.stream().anyMatch(line -> line.startsWith("checked ")), progress.toString());
-        assertTrue(progress.getLast().contains("restored 40 of 40"), progress.toString());
+    private static String operation(SdkRequest request) {
+        return request.getClass().getSimpleName().replace("Request", "");
     }
 
     @Test
-    void operatorFunctionRestoresTheLatestBackup() {
-        putItems(reportsTable, 15);
-        BackupReport backupReport = runBackup();
-
-        try (BackupRestoreHandler operator = new BackupRestoreHandler(stack.start("BackupRestoreFunction", clock))) {
-            RestoreService.RestoreReport report = operator.handleRequest(new RestoreInvocation(reportsTable, null, null, null, null), null);
-
-            assertEquals(backupReport.runId(), report.backupId());
-            assertEquals(15, report.restoredItems());
-            assertEquals(15, scan(report.targetTable()).size());
-        }
-    }
-
-    @Test
-    void corruptedFileIsRefusedNamingFileExpectedAndActualAndNothingIsWritten() {
-        putItems(reportsTable, 50);
-        BackupReport report = runBackup();
-        Manifest.BackupFile file = stores.primary().manifest(report.runId()).orElseThrow().table(reportsTable).orElseThrow().files().getFirst();
-        byte[] stored = stack.s3().getObjectAsBytes(r -> r.bucket(stores.primary().bucket()).key(file.key())).asByteArray();
-        stored[stored.length / 2] ^= 0x5a;
-        stack.s3().putObject(r -> r.bucket(stores.primary().bucket()).key(file.key()), RequestBody.fromBytes(stored));
-        List<String> tablesBefore = stack.dynamoDb().listTables().tableNames();
-
-        RestoreRefusedException refused = assertThrows(RestoreRefusedException.class,
-                () -> restore.restore(request(reportsTable, Optional.empty(), false), m -> { }));
-
-        assertTrue(refused.getMessage().contains(file.key()), refused.getMessage());
-        assertTrue(refused.getMessage().contains(file.sha256()), refused.getMessage());
-        assertTrue(refused.getMessage().contains(sha256(stored)), refused.getMessage());
-        assertEquals(tablesBefore, stack.dynamoDb().listTables().tableNames());
-    }
-
-    @Test
-    void truncatedFileIsRefusedAndNothingIsWritten() {
-        putItems(reportsTable, 50);
-        BackupReport report = runBackup();
-        Manifest.BackupFile file = stores.primary().manifest(report.runId()).orElseThrow().table(reportsTable).orElseThrow().files().getLast();
-        byte[] stored = stack.s3().getObjectAsBytes(r -> r.bucket(stores.primary().bucket()).key(file.key())).asByteArray();
-        stack.s3().putObject(r -> r.bucket(stores.primary().bucket()).key(file.key()), RequestBody.fromBytes(java.util.Arrays.copyOf(stored, stored.length / 2)));
-        List<String> tablesBefore = stack.dynamoDb().listTables().tableNames();
-
-        RestoreRefusedException refused = assertThrows(RestoreRefusedException.class,
-                () -> restore.restore(request(reportsTable, Optional.empty(), false), m -> { }));
-
-        assertTrue(refused.getMessage().contains("checksum mismatch in file " + file.key()), refused.getMessage());
-        assertEquals(tablesBefore, stack.dynamoDb().listTables().tableNames());
-    }
-
-    @Test
-    void unknownBackupMissingTableAndWrongRegionAreClearErrorsThatChangeNothing() {
-        putItems(reportsTable, 5);
-        BackupReport report = runBackup();
-        List<String> tablesBefore = stack.dynamoDb().listTables().tableNames();
-
-        var unknown = assertThrows(RestoreRefusedException.class,
-                () -> restore.restore(request(reportsTable, Optional.of("20200101T000000Z-nope00"), false), m -> { }));
-        var missing = assertThrows(RestoreRefusedException.class,
-                () -> restore.restore(request("no-such-table", Optional.empty(), false), m -> { }));
-        var region = assertThrows(RestoreRefusedException.class,
-                () -> restore.restore(new RestoreService.RestoreRequest(reportsTable, Optional.empty(), Optional.empty(), false, Optional.of("eu-north-1")), m -> { }));
-
-        assertTrue(unknown.getMessage().contains("no complete backup 20200101T000000Z-nope00") && unknown.getMessage().contains(report.runId()), unknown.getMessage());
-        assertTrue(missing.getMessage().contains("holds no table no-such-table") && missing.getMessage().contains(reportsTable), missing.getMessage());
-        assertTrue(region.getMessage().contains("eu-north-1") && region.getMessage().contains(stack.secondaryRegion().id()), region.getMessage());
-        assertEquals(tablesBefore, stack.dynamoDb().listTables().tableNames());
-    }
-
-    @Test
-    void weeklyVerifyRestoresIntoScratchTablesComparesAndDropsThem() {
-        putItems(reportsTable, 80);
-        putItems(controlTable, 7);
-        BackupReport report = runBackup();
-        List<String> tablesBefore = stack.dynamoDb().listTables().tableNames();
-
-        try (BackupVerifyHandler verify = new BackupVerifyHandler(stack.start("BackupVerifyFunction", clock))) {
-            RestoreService.VerifyReport result = verify.handleRequest(scheduledEvent(), null);
-
-            assertEquals(report.runId(), result.backupId());
-            assertTrue(result.matches(), result.toString());
-            Map<String, Long> restored = result.tables().stream()
-                    .collect(Collectors.toMap(RestoreService.TableCheck::table, RestoreService.TableCheck::restoredItems));
-            assertEquals(everyTemplateTable(), restored.keySet());
-            assertEquals(80L, restored.get(reportsTable));
-            assertEquals(7L, restored.get(controlTable));
-        }
-        assertEquals(tablesBefore, stack.dynamoDb().listTables().tableNames(), "scratch tables are dropped");
-    }
-
-    @Test
-    void weeklyVerifyFailsWhenTheBackupNoLongerMatchesItsManifest() throws IOException {
-        putItems(reportsTable, 20);
-        BackupReport report = runBackup();
-        Manifest manifest = stores.primary().manifest(report.runId()).orElseThrow();
-        List<Manifest.TableBackup> tampered = manifest.tables().stream()
-                .map(t -> t.table().equals(reportsTable) ? new Manifest.TableBackup(t.table(), t.keySchema(), t.globalSecondaryIndexes(),
-                        t.localSecondaryIndexes(), t.pointInTimeRecovery(), t.itemCount() + 1, t.bytes(), t.contentHash(), t.files()) : t)
-                .toList();
-        byte[] body = backupContext.getBean(JsonMapper.class).writeValueAsBytes(new Manifest(manifest.formatVersion(), manifest.runId(),
-                manifest.region(), manifest.startedAt(), manifest.finishedAt(), tampered));
-        stack.s3().putObject(r -> r.bucket(stores.primary().bucket()).key(BackupStore.manifestKey(report.runId())), RequestBody.fromBytes(body));
-        List<String> tablesBefore = stack.dynamoDb().listTables().tableNames();
-
-        try (BackupVerifyHandler verify = new BackupVerifyHandler(stack.start("BackupVerifyFunction", clock))) {
-            IllegalStateException failed = assertThrows(IllegalStateException.class, () -> verify.handleRequest(scheduledEvent(), null));
-            assertTrue(failed.getMessage().contains(reportsTable), failed.getMessage());
-        }
-        assertEquals(tablesBefore, stack.dynamoDb().listTables().tableNames(), "scratch tables are dropped after a failure too");
-    }
-
-    @Test
-    void pruningAppliesRetentionToBothRegionsAndNativeBackups() {
+    void pruningAppliesRetentionToBothRegionsAndNativeBackupsAndKeepsEachTablesNewestBackup() {
         close();
         standUp(Map.of("BackupKeepDaily", "2", "BackupKeepWeekly", "1", "BackupKeepMonthly", "1"));
-        putItems(reportsTable, 5);
-        Instant staleStart = clock.instant().minus(Duration.ofDays(3));
-        String staleIncomplete = BackupStore.newRunId(staleStart);
-        String freshIncomplete = BackupStore.newRunId(clock.instant());
-        for (String runId : List.of(staleIncomplete, freshIncomplete)) {
-            stack.s3().putObject(r -> r.bucket(stores.primary().bucket()).key(BackupStore.fileKey(runId, reportsTable, 0, 0)), RequestBody.fromString("partial"));
+        fixture.putItems(reports, 5);
+        List<RetentionPolicy.Snapshot> made = new ArrayList<>();
+        for (int day = 0; day < 5; day++) {
+            String runId = fixture.backUp();
+            made.add(new RetentionPolicy.Snapshot(runId, BackupStore.startOf(runId).orElseThrow(), true));
+            fixture.advance(Duration.ofHours(25));
         }
-        List<RetentionPolicy.Snapshot> made = new ArrayList<>(List.of(
-                new RetentionPolicy.Snapshot(staleIncomplete, staleStart, false),
-                new RetentionPolicy.Snapshot(freshIncomplete, BackupStore.startOf(freshIncomplete).orElseThrow(), false)));
+        fixture.advance(Duration.ofHours(-25));
 
-        for (int day = 0; day < 6; day++) {
-            BackupReport report = runBackup();
-            made.add(new RetentionPolicy.Snapshot(report.runId(), BackupStore.startOf(report.runId()).orElseThrow(), true));
-            clock.advance(Duration.ofHours(25));
-        }
-
-        clock.advance(Duration.ofHours(-25));
         Set<String> expected = made.stream().map(RetentionPolicy.Snapshot::id).collect(Collectors.toCollection(TreeSet::new));
-        expected.removeAll(new RetentionPolicy(2, 1, 1).toDelete(made, clock.instant()));
-        assertFalse(expected.contains(staleIncomplete));
-        assertTrue(expected.contains(made.getLast().id()));
-        assertEquals(expected, new TreeSet<>(stores.primary().runIds()));
-        expected.remove(freshIncomplete);
-        assertEquals(expected, new TreeSet<>(stores.replica().runIds()), "the second region is pruned by the same rule");
-        // All native backups carry the emulator's real creation time, one real day: retention keeps the newest only.
-        assertEquals(1, stack.dynamoDb().listBackups(r -> r.tableName(reportsTable)).backupSummaries().size());
+        expected.removeAll(new RetentionPolicy(2, 1, 1).toDelete(made, fixture.clock.instant()));
+        assertTrue(expected.size() < made.size(), "something was pruned: " + expected);
+        assertEquals(expected, new TreeSet<>(fixture.stores().primary().runIds()));
+        assertEquals(expected, new TreeSet<>(fixture.stores().replica().runIds()), "the second region is pruned by the same rule");
+        // Native backups carry the emulator's real creation time, one real day: retention keeps the newest only.
+        assertEquals(1, fixture.stack.dynamoDb().listBackups(r -> r.tableName(reports)).backupSummaries().size());
     }
 
     @Test
-    void aTableWithoutPointInTimeRecoveryFailsTheRunButKeepsTheBackup() {
-        putItems(controlTable, 4);
-        stack.dynamoDb().updateContinuousBackups(r -> r.tableName(controlTable).pointInTimeRecoverySpecification(s -> s.pointInTimeRecoveryEnabled(false)));
-
-        BackupFailedException failed = assertThrows(BackupFailedException.class, this::runBackup);
-
-        assertTrue(failed.getMessage().contains(controlTable), failed.getMessage());
-        Manifest latest = stores.primary().latest().orElseThrow();
-        assertFalse(latest.table(controlTable).orElseThrow().pointInTimeRecovery());
-        assertEquals(4, latest.table(controlTable).orElseThrow().itemCount());
-    }
-
-    private BackupReport runBackup() {
-        return backup.handleRequest(scheduledEvent(), null);
-    }
-
-    private static ScheduleEvent scheduledEvent() {
-        return SampleEvents.load("backup/daily-schedule.json", ScheduleEvent.class);
-    }
-
-    private static RestoreService.RestoreRequest request(String table, Optional<String> backupId, boolean force) {
-        return new RestoreService.RestoreRequest(table, backupId, Optional.empty(), force, Optional.empty());
-    }
-
-    private void putItems(String table, int count) {
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            items.add(Map.of(table.endsWith("IntakeControlTable") ? "pk" : "id", AttributeValue.fromS("item-" + i),
-                    "payload", AttributeValue.fromS("x".repeat(200)), "n", AttributeValue.fromN(Integer.toString(i))));
+    void aTablesOnlyBackupIsKeptWhatEverRetentionSaysOfItsRun() {
+        close();
+        standUp(Map.of("BackupKeepDaily", "1", "BackupKeepWeekly", "0", "BackupKeepMonthly", "0"));
+        fixture.putItems(control, 2);
+        String onlyGoodRunOfControl = fixture.backUp();
+        fixture.stack.dynamoDb().updateContinuousBackups(r -> r.tableName(control).pointInTimeRecoverySpecification(s -> s.pointInTimeRecoveryEnabled(false)));
+        for (int day = 0; day < 3; day++) {
+            fixture.advance(Duration.ofHours(25));
+            fixture.backUp();
         }
-        write(table, items);
+
+        assertTrue(fixture.stores().primary().tableManifest(onlyGoodRunOfControl, control).isPresent());
+        assertTrue(fixture.stores().replica().tableManifest(onlyGoodRunOfControl, control).isPresent());
+        assertEquals(2, fixture.stores().primary().runIds().size(), "the newest run and the last good one of " + control);
     }
 
-    private void write(String table, List<Map<String, AttributeValue>> items) {
-        for (int i = 0; i < items.size(); i += 25) {
-            List<WriteRequest> batch = items.subList(i, Math.min(items.size(), i + 25)).stream()
-                    .map(item -> WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build()).toList();
-            stack.dynamoDb().batchWriteItem(r -> r.requestItems(Map.of(table, batch)));
-        }
-    }
-
-    private List<Map<String, AttributeValue>> scan(String table) {
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        stack.dynamoDb().scanPaginator(r -> r.tableName(table)).items().forEach(items::add);
-        return items;
-    }
-
-    /** Items by id with set members sorted, since DynamoDB sets have no order. */
-    private static Map<String, Map<String, AttributeValue>> byId(List<Map<String, AttributeValue>> items) {
-        Map<String, Map<String, AttributeValue>> byId = new TreeMap<>();
-        items.forEach(item -> byId.put(item.get("id").s(), normalise(item)));
-        return byId;
-    }
-
-    private static Map<String, AttributeValue> normalise(Map<String, AttributeValue> item) {
-        Map<String, AttributeValue> normal = new HashMap<>();
-        item.forEach((name, value) -> normal.put(name, normalise(value)));
-        return normal;
-    }
-
-    private static AttributeValue normalise(AttributeValue value) {
-        return switch (value.type()) {
-            case SS -> AttributeValue.fromSs(value.ss().stream().sorted().toList());
-            case NS -> AttributeValue.fromNs(value.ns().stream().sorted().toList());
-            case BS -> AttributeValue.fromBs(value.bs().stream()
-                    .sorted(Comparator.comparing((SdkBytes b) -> Base64.getEncoder().encodeToString(b.asByteArray()))).toList());
-            case M -> AttributeValue.fromM(normalise(value.m()));
-            case L -> AttributeValue.fromL(value.l().stream().map(BackupIT::normalise).toList());
-            default -> value;
-        };
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    private static byte[] download(BackupStore store, String key) {
+        return store.s3().getObjectAsBytes(r -> r.bucket(store.bucket()).key(key)).asByteArray();
     }
 }
