@@ -220,22 +220,22 @@ class IncidentIntakeIT {
         SourceRateLimiter rateLimiter = handler.getApplicationContext().getBean(SourceRateLimiter.class);
         String key = "key-" + UUID.randomUUID();
         Instant now = clock.instant();
-        IdempotencyRecord winnerRecord = new IdempotencyRecord(key, "same-body", 201, "{\"id\":\"winner\"}", now.plus(Duration.ofHours(24)));
-        IdempotencyRecord loserRecord = new IdempotencyRecord(key, "same-body", 201, "{\"id\":\"loser\"}", now.plus(Duration.ofHours(24)));
+        IdempotencyRecord winnerRecord = new IdempotencyRecord(key, "same-body", 201, "{\"id\":\"winner\"}", "sealed", now.plus(Duration.ofHours(24)));
+        IdempotencyRecord loserRecord = new IdempotencyRecord(key, "same-body", 201, "{\"id\":\"loser\"}", "sealed", now.plus(Duration.ofHours(24)));
 
-        var first = store.saveNew(report(now), rateLimiter.slot("192.0.2.70", now), Optional.of(winnerRecord));
-        var second = store.saveNew(report(now), rateLimiter.slot("192.0.2.70", now), Optional.of(loserRecord));
+        var first = store.saveNew(report(now), "hash", rateLimiter.slot("192.0.2.70", now), Optional.of(winnerRecord));
+        var second = store.saveNew(report(now), "hash", rateLimiter.slot("192.0.2.70", now), Optional.of(loserRecord));
 
         assertTrue(first instanceof IncidentStore.SaveResult.Saved, first.toString());
         IncidentStore.SaveResult.KeyTaken taken = assertInstanceOf(IncidentStore.SaveResult.KeyTaken.class, second);
         assertEquals("{\"id\":\"winner\"}", taken.earlier().body());
         assertEquals(1, reportCount());
         for (int i = 1; i < LIMIT; i++) {
-            assertTrue(store.saveNew(report(now), rateLimiter.slot("192.0.2.70", now), Optional.empty()) instanceof IncidentStore.SaveResult.Saved,
+            assertTrue(store.saveNew(report(now), "hash", rateLimiter.slot("192.0.2.70", now), Optional.empty()) instanceof IncidentStore.SaveResult.Saved,
                     "the cancelled duplicate used no rate slot");
         }
         assertInstanceOf(IncidentStore.SaveResult.SourceLimited.class,
-                store.saveNew(report(now), rateLimiter.slot("192.0.2.70", now), Optional.empty()));
+                store.saveNew(report(now), "hash", rateLimiter.slot("192.0.2.70", now), Optional.empty()));
     }
 
     private static IncidentReport report(Instant now) {
