@@ -11,6 +11,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.net.URI;
@@ -42,6 +43,7 @@ public final class EmulatedStack {
     private DynamoDbClient dynamoDb;
     private SqsClient sqs;
     private SesV2Client ses;
+    private SnsClient sns;
 
     private EmulatedStack(SamTemplate template, String stackName, URI endpoint, Map<String, String> parameterOverrides) {
         this.template = template;
@@ -164,6 +166,9 @@ public final class EmulatedStack {
         if ("AWS::SQS::Queue".equals(type)) {
             return endpoint + "/" + Emulator.ACCOUNT_ID + "/" + physicalName(name);
         }
+        if ("AWS::SNS::Topic".equals(type)) {
+            return "arn:aws:sns:" + REGION.id() + ":" + Emulator.ACCOUNT_ID + ":" + physicalName(name);
+        }
         return physicalName(name);
     }
 
@@ -226,6 +231,13 @@ public final class EmulatedStack {
             sqs = settings.build(SqsClient.builder(), httpClient);
         }
         return sqs;
+    }
+
+    public synchronized SnsClient sns() {
+        if (sns == null) {
+            sns = settings.build(SnsClient.builder(), httpClient);
+        }
+        return sns;
     }
 
     public synchronized SesV2Client ses() {

@@ -40,6 +40,8 @@ final class StackProvisioner {
         queues.keySet().stream().filter(id -> queues.get(id).toString().contains("RedrivePolicy")).forEach(this::createQueue);
         template.resourcesOfType("AWS::S3::Bucket").keySet().forEach(this::createBucket);
         template.resourcesOfType("AWS::SES::EmailIdentity").keySet().forEach(this::createEmailIdentity);
+        // Topics by name (CreateTopic is idempotent); KMS encryption and email subscriptions are AWS's to honour.
+        template.resourcesOfType("AWS::SNS::Topic").keySet().forEach(id -> stack.sns().createTopic(r -> r.name(stack.physicalName(id))));
         template.resourcesOfType(SecondaryRegionBuckets.RESOURCE_TYPE).keySet().forEach(this::createSecondaryRegionBuckets);
         template.resourcesOfType("AWS::SecretsManager::Secret").keySet().forEach(id -> EmulatedSecrets.create(stack, id));
     }

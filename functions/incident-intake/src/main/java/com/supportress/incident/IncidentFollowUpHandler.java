@@ -1,0 +1,64 @@
+package com.supportress.incident;
+
+import com.supportress.shared.http.ApiRequest;
+import com.supportress.shared.http.ApiResponse;
+import com.supportress.shared.http.HttpFunctionHandler;
+import com.supportress.shared.http.JsonCodec;
+import com.supportress.shared.http.Routes;
+import io.micronaut.context.ApplicationContext;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Lambda entry point for the reporter's follow-up, authorized by the follow-up token of the 201 (as
+ * {@code Authorization: Bearer fut_...}), never by an account: GET /incidents/{id} (status and thread) and
+ * POST /incidents/{id}/messages. Answers carry personal data, so no cache keeps them.
+ */
+public class IncidentFollowUpHandler extends HttpFunctionHandler {
+
+    public IncidentFollowUpHandler() {
+    }
+
+    public IncidentFollowUpHandler(ApplicationContext context) {
+        super(context);
+    }
+
+    @Override
+    protected Routes routes(ApplicationContext context) {
+        FollowUpService followUp = context.getBean(FollowUpService.class);
+        JsonCodec json = context.getBean(JsonCodec.class);
+        return new Routes()
+                .on("GET", "/incidents/{id}", request -> {
+                    ReportCase report = followUp.authorize(request.pathParameter("id"), bearer(request), request.sourceIp());
+                    return noStore(json.write(followUp.view(report)), 200);
+                })
+                .on("POST", "/incidents/{id}/messages", request -> {
+                    ReportCase report = followUp.authorize(request.pathParameter("id"), bearer(request), request.sourceIp());
+                    String text = MessageText.from(json.readObjectBody(request, MessageText.MAX_BODY_BYTES));
+                    return noStore(json.write(followUp.addMessage(report, text)), 201);
+                });
+    }
+
+    private static ApiResponse noStore(String body, int status) {
+        return ApiResponse.json(status, body).withHeader("cache-control", "no-store");
+    }
+
+    /** The token of {@code Authorization: Bearer <token>}, if the header has that form. */
+    static Optional<String> bearer(ApiRequest request) {
+        return request.header("authorization")
+                .filter(value -> value.regionMatches(true, 0, "Bearer ", 0, 7))
+                .map(value -> value.substring(7).trim());
+    }
+
+    @Override
+    protected void prime(ApplicationContext context) {
+        // Routing and the error body (a path no route has), then the DynamoDB client's first read and the token check,
+        // without the rate slot a real request takes: priming writes nothing.
+        handle(new ApiRequest("GET", "/incidents/snapstart-priming/none", Map.of(), Map.of(), Map.of(),
+                "".getBytes(StandardCharsets.UTF_8), "127.0.0.1", "snapstart-priming", "localhost"));
+        FollowUpTokens.matches(Optional.of(FollowUpTokens.newToken()),
+                context.getBean(ResponseStore.class).find("inc_" + "a".repeat(32)).flatMap(ReportCase::followUpTokenHash));
+    }
+}
