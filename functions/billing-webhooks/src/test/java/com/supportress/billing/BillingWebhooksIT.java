@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.supportress.emulator.EmulatedSecrets;
+import com.supportress.emulator.Emulator;
+import com.supportress.emulator.EmulatorSemantics;
 import com.supportress.emulator.SentMail;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -234,6 +236,7 @@ class BillingWebhooksIT {
 
     @Test
     void concurrentDuplicatesFromParallelThreadsHaveOneEffect() throws Exception {
+        Emulator.assume(EmulatorSemantics.Guarantee.SERIALIZABLE_DYNAMODB);
         ObjectNode failed = withContact(BillingSamples.stripe("invoice.payment_failed"));
         List<Callable<Integer>> deliveries = new ArrayList<>();
         for (int i = 0; i < 8; i++) {

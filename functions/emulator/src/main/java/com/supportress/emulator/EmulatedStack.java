@@ -8,6 +8,7 @@ import io.micronaut.context.ApplicationContext;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * template.yaml stood up on the emulator under a stack name: every table, bucket, queue and SES
@@ -40,6 +42,9 @@ public final class EmulatedStack {
     private final AwsSettings settings;
     private final SdkHttpClient httpClient = UrlConnectionHttpClient.create();
     private final Map<Region, S3Client> s3Clients = new HashMap<>();
+    // Ids the emulator generates (user pools, app clients), which no name in the template can predict.
+    private final Map<String, String> generatedIds = new ConcurrentHashMap<>();
+    private CognitoIdentityProviderClient cognito;
     private DynamoDbClient dynamoDb;
     private SqsClient sqs;
     private SesV2Client ses;
@@ -81,9 +86,24 @@ public final class EmulatedStack {
         return settings;
     }
 
+    /** Whether CloudFormation would create this resource: it has no Condition, or its Condition holds. */
+    public boolean deploys(String logicalId) {
+        Object condition = template.resources().getOrDefault(logicalId, Map.of()).get("Condition");
+        return condition == null || intrinsics.condition((String) condition);
+    }
+
+    void recordGeneratedId(String logicalId, String id) {
+        generatedIds.put(logicalId, id);
+    }
+
     /** A template value, such as a property, with its intrinsic functions evaluated locally. */
     public Object resolve(Object value) {
         return intrinsics.resolve(value);
+    }
+
+    /** What {@code !Ref} gives for a resource, e.g. the id the emulator gave a user pool or app client. */
+    public String refOf(String logicalId) {
+        return String.valueOf(ref(logicalId));
     }
 
     public String parameter(String name) {
@@ -153,6 +173,9 @@ public final class EmulatedStack {
                 return null;
             default:
                 break;
+        }
+        if (generatedIds.containsKey(name)) {
+            return generatedIds.get(name);
         }
         if (parameterOverrides.containsKey(name)) {
             return parameterValue(name, parameterOverrides.get(name));
@@ -238,6 +261,13 @@ public final class EmulatedStack {
             sns = settings.build(SnsClient.builder(), httpClient);
         }
         return sns;
+    }
+
+    public synchronized CognitoIdentityProviderClient cognito() {
+        if (cognito == null) {
+            cognito = settings.build(CognitoIdentityProviderClient.builder(), httpClient);
+        }
+        return cognito;
     }
 
     public synchronized SesV2Client ses() {

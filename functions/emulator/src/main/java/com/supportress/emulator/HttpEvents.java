@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -54,6 +55,13 @@ public final class HttpEvents {
         Map<String, String> headers = new LinkedHashMap<>(event.getHeaders() == null ? Map.of() : event.getHeaders());
         headers.put(name, value);
         event.setHeaders(headers);
+        return event;
+    }
+
+    /** The event as API Gateway passes it after its JWT authorizer verified the token: claims and scopes in the context. */
+    public static APIGatewayV2HTTPEvent withJwt(APIGatewayV2HTTPEvent event, Map<String, String> claims, List<String> scopes) {
+        var jwt = APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder().withClaims(claims).withScopes(scopes).build();
+        event.getRequestContext().setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder().withJwt(jwt).build());
         return event;
     }
 

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 /**
  * Evaluates the CloudFormation intrinsic functions the template uses (Ref, Fn::Sub, Fn::GetAtt,
- * Fn::Join, Fn::Select, Fn::If with its conditions) against local names, the way CloudFormation
+ * Fn::Join, Fn::Split, Fn::Select, Fn::If with its conditions) against local names, the way CloudFormation
  * would against deployed ones.
  */
 public final class Intrinsics {
@@ -51,6 +51,10 @@ public final class Intrinsics {
                 case "Fn::Join": {
                     List<Object> parts = (List<Object>) argument;
                     return String.join((String) parts.get(0), flatten(resolve(parts.get(1))));
+                }
+                case "Fn::Split": {
+                    List<Object> parts = (List<Object>) argument;
+                    return List.of(String.valueOf(resolve(parts.get(1))).split(java.util.regex.Pattern.quote((String) parts.get(0)), -1));
                 }
                 case "Fn::Select": {
                     List<Object> parts = (List<Object>) argument;

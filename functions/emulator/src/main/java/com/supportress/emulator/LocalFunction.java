@@ -3,12 +3,16 @@ package com.supportress.emulator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** A function of template.yaml as the local suite runs it: its handler class and the HTTP routes it serves. */
 public record LocalFunction(String logicalId, String handlerClass, List<Route> routes) {
 
-    /** One HttpApi event: a method ({@code ANY} for all) and a path template such as {@code /uploads/{id}}. */
-    public record Route(String method, String path) {
+    /**
+     * One HttpApi event: a method ({@code ANY} for all), a path template such as {@code /uploads/{id}}, and the
+     * authorizer it names ({@code Auth.Authorizer}: one of HttpApi's Authorizers, or AWS_IAM), empty when public.
+     */
+    public record Route(String method, String path, Optional<String> authorizer) {
     }
 
     @SuppressWarnings("unchecked")
@@ -21,7 +25,8 @@ public record LocalFunction(String logicalId, String handlerClass, List<Route> r
                 Map<String, Object> definition = (Map<String, Object>) event;
                 if ("HttpApi".equals(definition.get("Type"))) {
                     Map<String, Object> eventProperties = SamTemplate.mapAt(definition, "Properties");
-                    routes.add(new Route(String.valueOf(eventProperties.get("Method")).toUpperCase(), (String) eventProperties.get("Path")));
+                    routes.add(new Route(String.valueOf(eventProperties.get("Method")).toUpperCase(), (String) eventProperties.get("Path"),
+                            Optional.ofNullable((String) SamTemplate.mapAt(eventProperties, "Auth").get("Authorizer"))));
                 }
             });
             String handler = String.valueOf(properties.get("Handler"));

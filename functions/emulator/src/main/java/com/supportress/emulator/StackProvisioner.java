@@ -2,6 +2,10 @@ package com.supportress.emulator;
 
 import com.supportress.shared.aws.SecondaryRegionBuckets;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.GroupExistsException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.SchemaAttributeType;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.UserPoolClientDescription;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.UserPoolDescriptionType;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
@@ -23,7 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Creates on the emulator what template.yaml declares, in an order that satisfies references (DLQs first). */
+/** Creates on the emulator what template.yaml declares, in an order that satisfies references (DLQs first, user pools before their clients). */
 final class StackProvisioner {
 
     private final EmulatedStack stack;
@@ -44,6 +48,66 @@ final class StackProvisioner {
         template.resourcesOfType("AWS::SNS::Topic").keySet().forEach(id -> stack.sns().createTopic(r -> r.name(stack.physicalName(id))));
         template.resourcesOfType(SecondaryRegionBuckets.RESOURCE_TYPE).keySet().forEach(this::createSecondaryRegionBuckets);
         template.resourcesOfType("AWS::SecretsManager::Secret").keySet().forEach(id -> EmulatedSecrets.create(stack, id));
+        template.resourcesOfType("AWS::Cognito::UserPool").keySet().stream().filter(stack::deploys).forEach(this::createUserPool);
+        template.resourcesOfType("AWS::Cognito::UserPoolClient").keySet().stream().filter(stack::deploys).forEach(this::createUserPoolClient);
+        template.resourcesOfType("AWS::Cognito::UserPoolGroup").keySet().stream().filter(stack::deploys).forEach(this::createUserPoolGroup);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void createUserPoolGroup(String logicalId) {
+        Map<String, Object> properties = (Map<String, Object>) stack.resolve(stack.template().properties(logicalId));
+        try {
+            stack.cognito().createGroup(r -> r.userPoolId((String) properties.get("UserPoolId"))
+                    .groupName((String) properties.get("GroupName")).description((String) properties.get("Description")));
+        } catch (GroupExistsException alreadyThere) {
+            // The local suite's fixed stack name on an emulator that outlives it: keep the group.
+        }
+    }
+
+    /** The pool as the template declares it (sign-in attributes, admin-only sign-up, password policy, custom attributes). */
+    @SuppressWarnings("unchecked")
+    private void createUserPool(String logicalId) {
+        Map<String, Object> properties = (Map<String, Object>) stack.resolve(stack.template().properties(logicalId));
+        String name = (String) properties.get("UserPoolName");
+        var cognito = stack.cognito();
+        String id = cognito.listUserPoolsPaginator(r -> r.maxResults(60)).userPools().stream()
+                .filter(pool -> pool.name().equals(name)).map(UserPoolDescriptionType::id).findFirst()
+                .orElseGet(() -> {
+                    Map<String, Object> passwords = SamTemplate.mapAt(SamTemplate.mapAt(properties, "Policies"), "PasswordPolicy");
+                    return cognito.createUserPool(r -> r.poolName(name)
+                            .usernameAttributesWithStrings(strings(properties.get("UsernameAttributes")))
+                            .autoVerifiedAttributesWithStrings(strings(properties.get("AutoVerifiedAttributes")))
+                            .adminCreateUserConfig(c -> c.allowAdminCreateUserOnly(Boolean.TRUE.equals(
+                                    SamTemplate.mapAt(properties, "AdminCreateUserConfig").get("AllowAdminCreateUserOnly"))))
+                            .policies(p -> p.passwordPolicy(policy -> policy
+                                    .minimumLength(passwords.get("MinimumLength") == null ? null : Integer.valueOf(String.valueOf(passwords.get("MinimumLength"))))
+                                    .requireLowercase((Boolean) passwords.get("RequireLowercase"))
+                                    .requireUppercase((Boolean) passwords.get("RequireUppercase"))
+                                    .requireNumbers((Boolean) passwords.get("RequireNumbers"))
+                                    .requireSymbols((Boolean) passwords.get("RequireSymbols"))))
+                            .schema(list(properties.get("Schema")).stream().map(attribute -> SchemaAttributeType.builder()
+                                    .name((String) attribute.get("Name"))
+                                    .attributeDataType((String) attribute.get("AttributeDataType"))
+                                    .mutable((Boolean) attribute.get("Mutable"))
+                                    .build()).toList())).userPool().id();
+                });
+        stack.recordGeneratedId(logicalId, id);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void createUserPoolClient(String logicalId) {
+        Map<String, Object> properties = (Map<String, Object>) stack.resolve(stack.template().properties(logicalId));
+        String poolId = (String) properties.get("UserPoolId");
+        String name = (String) properties.get("ClientName");
+        var cognito = stack.cognito();
+        String id = cognito.listUserPoolClientsPaginator(r -> r.userPoolId(poolId).maxResults(60)).userPoolClients().stream()
+                .filter(client -> client.clientName().equals(name)).map(UserPoolClientDescription::clientId).findFirst()
+                .orElseGet(() -> cognito.createUserPoolClient(r -> r.userPoolId(poolId).clientName(name)
+                        .generateSecret(Boolean.TRUE.equals(properties.get("GenerateSecret")))
+                        .explicitAuthFlowsWithStrings(strings(properties.get("ExplicitAuthFlows")))
+                        .readAttributes(strings(properties.get("ReadAttributes")))
+                        .writeAttributes(strings(properties.get("WriteAttributes")))).userPoolClient().clientId());
+        stack.recordGeneratedId(logicalId, id);
     }
 
     /** What the custom resource does in AWS, reduced to what the emulator keeps: buckets in the second region. */

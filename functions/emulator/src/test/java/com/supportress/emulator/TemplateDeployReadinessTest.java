@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Unit tier, no emulator: template.yaml is fit to deploy. Least-privilege IAM (no CRUD policy templates, the second
+ * Unit tier, no emulator: template.yaml is fit to deploy. Every /uploads route behind the JWT authorizer, least-privilege IAM (no CRUD policy templates, the second
  * region's buckets only while they are ours), private encrypted TLS-only buckets, encrypted deletion-protected tables
  * with PITR, every stateful resource retained, no placeholder secret, an ops topic alarms can publish to, a DLQ or
  * failure destination and an Errors alarm for every asynchronous or queue consumer, the alarms operations need, backup
@@ -302,6 +302,34 @@ class TemplateDeployReadinessTest {
         }
         assertEquals(2, functions, "incident intake and billing webhooks");
         assertEquals(List.of(), offenders);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyUploadsRouteRequiresAJwtAuthorizerWithIssuerAndAudience() {
+        Set<String> jwtAuthorizers = new TreeSet<>();
+        template.resourcesOfType("AWS::Serverless::HttpApi").forEach((id, api) -> SamTemplate.mapAt(SamTemplate.mapAt(
+                SamTemplate.mapAt(api, "Properties"), "Auth"), "Authorizers").forEach((name, authorizer) -> {
+                    Map<String, Object> jwt = SamTemplate.mapAt((Map<String, Object>) authorizer, "JwtConfiguration");
+                    if (jwt.get("issuer") != null && jwt.get("audience") != null) {
+                        jwtAuthorizers.add(name);
+                    }
+                }));
+        List<String> offenders = new ArrayList<>();
+        int uploadRoutes = 0;
+        for (LocalFunction function : LocalFunction.all(template)) {
+            for (LocalFunction.Route route : function.routes()) {
+                if (route.path().equals("/uploads") || route.path().startsWith("/uploads/")) {
+                    uploadRoutes++;
+                    if (route.authorizer().filter(jwtAuthorizers::contains).isEmpty()) {
+                        offenders.add(function.logicalId() + " " + route.method() + " " + route.path() + " has no JWT authorizer (Auth.Authorizer one of "
+                                + jwtAuthorizers + ")");
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), offenders);
+        assertTrue(uploadRoutes > 0, "template.yaml serves /uploads");
     }
 
     @Test

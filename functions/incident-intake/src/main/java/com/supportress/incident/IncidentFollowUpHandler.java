@@ -14,7 +14,7 @@ import java.util.Optional;
 /**
  * Lambda entry point for the reporter's follow-up, authorized by the follow-up token of the 201 (as
  * {@code Authorization: Bearer fut_...}), never by an account: GET /incidents/{id} (status and thread) and
- * POST /incidents/{id}/messages. Answers carry personal data, so no cache keeps them.
+ * POST /incidents/{id}/messages. The HTTP adapter marks every answer no-store: no cache keeps the thread.
  */
 public class IncidentFollowUpHandler extends HttpFunctionHandler {
 
@@ -32,17 +32,13 @@ public class IncidentFollowUpHandler extends HttpFunctionHandler {
         return new Routes()
                 .on("GET", "/incidents/{id}", request -> {
                     ReportCase report = followUp.authorize(request.pathParameter("id"), bearer(request), request.sourceIp());
-                    return noStore(json.write(followUp.view(report)), 200);
+                    return ApiResponse.json(200, json.write(followUp.view(report)));
                 })
                 .on("POST", "/incidents/{id}/messages", request -> {
                     ReportCase report = followUp.authorize(request.pathParameter("id"), bearer(request), request.sourceIp());
                     String text = MessageText.from(json.readObjectBody(request, MessageText.MAX_BODY_BYTES));
-                    return noStore(json.write(followUp.addMessage(report, text)), 201);
+                    return ApiResponse.json(201, json.write(followUp.addMessage(report, text)));
                 });
-    }
-
-    private static ApiResponse noStore(String body, int status) {
-        return ApiResponse.json(status, body).withHeader("cache-control", "no-store");
     }
 
     /** The token of {@code Authorization: Bearer <token>}, if the header has that form. */

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.supportress.emulator.EmulatedStack;
+import com.supportress.emulator.Emulator;
+import com.supportress.emulator.EmulatorSemantics;
 import com.supportress.emulator.HttpEvents;
 import com.supportress.emulator.MutableClock;
 import com.supportress.emulator.SampleEvents;
@@ -18,16 +20,21 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -209,38 +216,68 @@ class IncidentIntakeIT {
     }
 
     /**
-     * Two requests with one key that both found no record (the race of concurrent duplicates): the second
-     * transaction loses on the key's condition, stores nothing, uses no rate slot, and answers the winner's
-     * receipt. Driven step by step because moto runs concurrent transactions without isolation (it restores
-     * whole-table copies on a cancelled one), which would test moto rather than this code.
+     * Twenty identical requests with one Idempotency-Key at once, as a client retrying through a flaky network
+     * sends them: one report, one pair of mails, one rate slot, and every caller gets the first receipt. A real
+     * race: the requests run in parallel threads against the emulator, which must isolate DynamoDB transactions.
      */
     @Test
-    void concurrentDuplicateThatPassedThePrecheckGetsTheWinnersReceiptAndStoresNothing() {
-        IncidentStore store = handler.getApplicationContext().getBean(IncidentStore.class);
-        SourceRateLimiter rateLimiter = handler.getApplicationContext().getBean(SourceRateLimiter.class);
-        String key = "key-" + UUID.randomUUID();
-        Instant now = clock.instant();
-        IdempotencyRecord winnerRecord = new IdempotencyRecord(key, "same-body", 201, "{\"id\":\"winner\"}", "sealed", now.plus(Duration.ofHours(24)));
-        IdempotencyRecord loserRecord = new IdempotencyRecord(key, "same-body", 201, "{\"id\":\"loser\"}", "sealed", now.plus(Duration.ofHours(24)));
+    void twentyParallelRequestsWithOneIdempotencyKeyStoreOneReportAndAllGetItsReceipt() throws Exception {
+        Emulator.assume(EmulatorSemantics.Guarantee.SERIALIZABLE_DYNAMODB);
+        String reporter = uniqueReporter();
+        APIGatewayV2HTTPEvent request = event(validBody(reporter), "192.0.2.70", "key-" + UUID.randomUUID());
 
-        var first = store.saveNew(report(now), "hash", rateLimiter.slot("192.0.2.70", now), Optional.of(winnerRecord));
-        var second = store.saveNew(report(now), "hash", rateLimiter.slot("192.0.2.70", now), Optional.of(loserRecord));
+        List<APIGatewayV2HTTPResponse> responses = inParallel(20, n -> handler.handleRequest(request, null));
 
-        assertTrue(first instanceof IncidentStore.SaveResult.Saved, first.toString());
-        IncidentStore.SaveResult.KeyTaken taken = assertInstanceOf(IncidentStore.SaveResult.KeyTaken.class, second);
-        assertEquals("{\"id\":\"winner\"}", taken.earlier().body());
+        assertEquals(List.of(201), responses.stream().map(APIGatewayV2HTTPResponse::getStatusCode).distinct().toList());
+        assertEquals(1, responses.stream().map(APIGatewayV2HTTPResponse::getBody).distinct().count(), "one receipt for all");
+        assertEquals(19, responses.stream().filter(response -> "true".equals(response.getHeaders().get("idempotent-replayed"))).count());
         assertEquals(1, reportCount());
+        assertEquals(1, SentMail.to(reporter).size());
+        assertEquals(1, SentMail.to(securityTeam).size());
         for (int i = 1; i < LIMIT; i++) {
-            assertTrue(store.saveNew(report(now), "hash", rateLimiter.slot("192.0.2.70", now), Optional.empty()) instanceof IncidentStore.SaveResult.Saved,
-                    "the cancelled duplicate used no rate slot");
+            assertEquals(201, post(validBody(uniqueReporter()), "192.0.2.70").getStatusCode(), "the replays used no rate slot");
         }
-        assertInstanceOf(IncidentStore.SaveResult.SourceLimited.class,
-                store.saveNew(report(now), "hash", rateLimiter.slot("192.0.2.70", now), Optional.empty()));
+        assertEquals(429, post(validBody(uniqueReporter()), "192.0.2.70").getStatusCode());
     }
 
-    private static IncidentReport report(Instant now) {
-        return new IncidentReport(IncidentService.newId(), now, "reporter@example.org", Optional.empty(), "other",
-                "summary", "description", Optional.empty(), Optional.empty(), Optional.empty(), "192.0.2.70");
+    /** A burst of twenty different reports from one source at once: exactly the hourly limit is stored, the rest get 429. */
+    @Test
+    void parallelBurstFromOneSourceStoresExactlyTheLimit() throws Exception {
+        Emulator.assume(EmulatorSemantics.Guarantee.SERIALIZABLE_DYNAMODB);
+        List<APIGatewayV2HTTPEvent> requests = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            requests.add(event(validBody(uniqueReporter()), "192.0.2.71", null));
+        }
+
+        List<APIGatewayV2HTTPResponse> responses = inParallel(requests.size(), n -> handler.handleRequest(requests.get(n), null));
+
+        Map<Integer, Long> statuses = responses.stream().collect(Collectors.groupingBy(APIGatewayV2HTTPResponse::getStatusCode, Collectors.counting()));
+        assertEquals(Map.of(201, (long) LIMIT, 429, 20L - LIMIT), statuses);
+        assertEquals(LIMIT, reportCount());
+    }
+
+    /** Runs the call n times at once, each in its own thread, released together. */
+    private static <T> List<T> inParallel(int n, IntFunction<T> call) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<T>> results = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return call.apply(index);
+                }));
+            }
+            start.countDown();
+            List<T> values = new ArrayList<>();
+            for (Future<T> result : results) {
+                values.add(result.get());
+            }
+            return values;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

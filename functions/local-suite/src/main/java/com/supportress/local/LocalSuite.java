@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.supportress.emulator.EmulatedStack;
+import com.supportress.emulator.Emulator;
 import com.supportress.emulator.LocalFunction;
 import com.supportress.emulator.ParameterOverrides;
 import com.supportress.emulator.HandlerTypes;
@@ -66,7 +67,12 @@ public final class LocalSuite {
         System.out.println("supportress local suite");
         System.out.println("  API:      http://127.0.0.1:" + server.port());
         System.out.println("  emulator: " + stack.endpoint() + "   (AWS_ENDPOINT_URL=" + stack.endpoint() + " for the aws CLI)");
+        System.out.println("  semantics: " + Emulator.semantics().summary());
         System.out.println("  stack:    " + STACK_NAME + " (tables, buckets and queues are named " + STACK_NAME + "-<LogicalId>)");
+        if (stack.deploys("TenantUserPool")) {
+            System.out.println("  sign-in:  user pool " + stack.refOf("TenantUserPool") + ", app client " + stack.refOf("TenantUserPoolClient")
+                    + " (create a user: README, \"Sign in\")");
+        }
         for (LocalFunction function : LocalFunction.all(stack.template())) {
             for (LocalFunction.Route route : function.routes()) {
                 System.out.printf("  %-7s %-32s -> %s%n", route.method(), route.path(), function.logicalId());

@@ -1,6 +1,8 @@
 package com.supportress.local;
 
+import com.supportress.emulator.BadTokens;
 import com.supportress.emulator.EmulatedStack;
+import com.supportress.emulator.TenantUsers;
 import com.supportress.emulator.SentMail;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,8 +49,42 @@ class LocalHttpServerIT {
 
         assertEquals(201, response.statusCode(), response.body());
         assertTrue(response.body().contains("\"status\":\"received\""));
+        assertEquals("nosniff", response.headers().firstValue("x-content-type-options").orElse(""));
+        assertEquals("no-store", response.headers().firstValue("cache-control").orElse(""), "the answer names a report");
         assertEquals(1, SentMail.to(TEAM).size());
         assertEquals(1, SentMail.to(reporter).size());
+    }
+
+    @Test
+    void uploadRoutesAnswer401WithoutAVerifiedTokenAndServeTheTokensTenant() throws Exception {
+        String body = "{\"fileName\":\"ledger.csv\",\"contentType\":\"text/csv\",\"size\":15}";
+        for (String authorization : new String[]{null, "Bearer not-a-token", "Bearer " + BadTokens.unsigned(new TenantUsers(stack).idToken("demo"))}) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(url("/uploads")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
+            if (authorization != null) {
+                request.header("Authorization", authorization);
+            }
+            HttpResponse<String> refused = send(request);
+            assertEquals(401, refused.statusCode());
+            assertEquals("{\"message\":\"Unauthorized\"}", refused.body(), "API Gateway's own answer: the function never ran");
+        }
+
+        HttpResponse<String> created = send(HttpRequest.newBuilder(url("/uploads")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + new TenantUsers(stack).idToken("demo"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertEquals(201, created.statusCode(), created.body());
+        assertTrue(created.body().contains("/tenants/demo/upl_"), created.body());
+        assertEquals("no-store", created.headers().firstValue("cache-control").orElse(""));
+    }
+
+    @Test
+    void theUploadPageIsPublicAndOnlyConnectsToTheApiAndTheEmulator() throws Exception {
+        HttpResponse<String> page = send(HttpRequest.newBuilder(url("/")).GET());
+        assertEquals(200, page.statusCode());
+        String policy = page.headers().firstValue("content-security-policy").orElse("");
+        assertTrue(policy.contains("connect-src 'self' " + stack.endpoint() + ";"), policy);
+        assertEquals(200, send(HttpRequest.newBuilder(url("/config.json")).GET()).statusCode());
+        assertEquals(200, send(HttpRequest.newBuilder(url("/assets/upload.js")).GET()).statusCode());
     }
 
     @Test

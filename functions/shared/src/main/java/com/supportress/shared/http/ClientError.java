@@ -57,6 +57,13 @@ public sealed interface ClientError {
         }
     }
 
+    /** Authenticated, but not allowed: e.g. a verified token that names no tenant. */
+    record Forbidden(String message) implements ClientError {
+        public int status() {
+            return 403;
+        }
+    }
+
     record NotFound(String message) implements ClientError {
         public int status() {
             return 404;

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The adapter every HTTP function shares: API Gateway event in, routed to the function's service,
  * client errors turned into their 4xx JSON body, missing configuration into a 503 with Retry-After,
- * anything else logged and answered with a 500.
+ * anything else logged and answered with a 500, and every answer given the same security headers
+ * ({@link SecurityHeaders}).
  * Lambda calls the no-argument constructor; tests and the local suite pass their own context.
  */
 public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -54,7 +55,12 @@ public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HT
         return handle(ApiRequest.from(event)).toEvent();
     }
 
+    /** The function's answer to one request, with the security headers every answer carries. */
     public ApiResponse handle(ApiRequest request) {
+        return SecurityHeaders.apply(request, dispatch(request));
+    }
+
+    private ApiResponse dispatch(ApiRequest request) {
         try (LogContext ignored = LogContext.forRequest(request.requestId())) {
             try {
                 return routes.dispatch(request);

@@ -2,12 +2,14 @@ package com.supportress.upload.api;
 
 import com.supportress.shared.config.FunctionEnvironment;
 import com.supportress.upload.store.FileTypes;
+import com.supportress.upload.store.TenantQuota;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,7 +24,10 @@ public record UploadApiConfig(
         long singlePutMaxBytes,
         long partSizeBytes,
         Duration urlExpiry,
-        Duration uploadWindow) {
+        Duration uploadWindow,
+        TenantQuota quota,
+        String tenantClaim,
+        Optional<String> tokenUse) {
 
     /** Presigned URLs live at most five minutes: a slow client asks again rather than holding a long-lived URL. */
     static final Duration MAX_URL_EXPIRY = Duration.ofSeconds(300);
@@ -65,7 +70,17 @@ public record UploadApiConfig(
                 env.getLong("PART_SIZE_BYTES", 64 * MIB),
                 Duration.ofSeconds(env.getLong("UPLOAD_URL_EXPIRY_SECONDS", 300)),
                 // Matches the bucket's lifecycle rule, which aborts multipart uploads left incomplete for a day.
-                Duration.ofDays(1));
+                Duration.ofDays(1),
+                new TenantQuota(env.getInt("MAX_OPEN_UPLOADS_PER_TENANT", 20),
+                        env.getLong("MAX_UPLOAD_BYTES_PER_TENANT_PER_DAY", 100 * 1024 * MIB)),
+                env.get("TENANT_CLAIM", "custom:tenant_id"),
+                // "none": the issuer's tokens carry no token_use claim; anything else must match it exactly.
+                Optional.of(env.get("TOKEN_USE", "id")).filter(use -> !use.equals("none")));
+    }
+
+    /** The largest upload a tenant can start: the per-upload limit, or the whole daily quota if that is smaller. */
+    long largestUpload() {
+        return Math.min(maxUploadBytes, quota.maxBytesPerDay());
     }
 
     @Factory

@@ -2,8 +2,6 @@ package com.supportress.upload.api;
 
 import com.supportress.shared.http.ApiRequest;
 import com.supportress.shared.http.ApiResponse;
-import com.supportress.shared.http.ClientError;
-import com.supportress.shared.http.ClientErrorException;
 import com.supportress.shared.http.HttpFunctionHandler;
 import com.supportress.shared.http.JsonCodec;
 import com.supportress.shared.http.Routes;
@@ -12,6 +10,7 @@ import io.micronaut.context.ApplicationContext;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -31,18 +30,23 @@ public class UploadApiHandler extends HttpFunctionHandler {
 
     @Override
     protected void prime(ApplicationContext context) {
-        // Parsing, validation and the 400 body, without recording anything.
-        handle(primingRequest("POST", "/uploads", "{\"fileName\":\"../priming\",\"contentType\":\"priming\",\"size\":0}"));
+        UploadApiConfig config = context.getBean(UploadApiConfig.class);
+        // Claims, parsing, validation and the 400 body, without recording anything.
+        handle(primingRequest(config, "POST", "/uploads", "{\"fileName\":\"../priming\",\"contentType\":\"priming\",\"size\":0}"));
         // The DynamoDB client's first request: a read of an id that never exists (404).
-        handle(primingRequest("GET", "/uploads/" + PRIMING_UPLOAD_ID, ""));
+        handle(primingRequest(config, "GET", "/uploads/" + PRIMING_UPLOAD_ID, ""));
         // The presigner's signing path; signing is local, nothing is sent to S3.
         context.getBean(UploadBucket.class).presignPut(UploadKeys.objectKey(PRIMING_TENANT, PRIMING_UPLOAD_ID), "text/plain", 1,
                 Optional.empty(), Duration.ofSeconds(1));
     }
 
-    private static ApiRequest primingRequest(String method, String path, String body) {
-        return new ApiRequest(method, path, Map.of("content-type", "application/json", "x-tenant-id", PRIMING_TENANT), Map.of(), Map.of(),
-                body.getBytes(StandardCharsets.UTF_8), "127.0.0.1", "snapstart-priming", "localhost");
+    /** A request as API Gateway passes it after its authorizer verified a token of the priming tenant. */
+    private static ApiRequest primingRequest(UploadApiConfig config, String method, String path, String body) {
+        Map<String, String> claims = new HashMap<>();
+        claims.put(config.tenantClaim(), PRIMING_TENANT);
+        config.tokenUse().ifPresent(use -> claims.put("token_use", use));
+        return new ApiRequest(method, path, Map.of("content-type", "application/json"), Map.of(), Map.of(),
+                body.getBytes(StandardCharsets.UTF_8), "127.0.0.1", "snapstart-priming", "localhost", claims);
     }
 
     @Override
@@ -52,41 +56,28 @@ public class UploadApiHandler extends HttpFunctionHandler {
         JsonCodec json = context.getBean(JsonCodec.class);
         return new Routes()
                 .on("POST", "/uploads", request -> {
-                    String tenant = tenant(request);
+                    String tenant = CallerTenant.of(request, config);
                     UploadRequest upload = UploadRequest.from(json.readObjectBody(request, MAX_BODY_BYTES), config);
                     return ApiResponse.json(201, json.write(uploads.create(tenant, upload)));
                 })
                 .on("GET", "/uploads/{id}", request ->
-                        ApiResponse.json(200, json.write(uploads.status(tenant(request), request.pathParameter("id")))))
+                        ApiResponse.json(200, json.write(uploads.status(CallerTenant.of(request, config), request.pathParameter("id")))))
                 .on("DELETE", "/uploads/{id}", request ->
-                        ApiResponse.json(200, json.write(uploads.abort(tenant(request), request.pathParameter("id")))))
+                        ApiResponse.json(200, json.write(uploads.abort(CallerTenant.of(request, config), request.pathParameter("id")))))
                 .on("POST", "/uploads/{id}/parts", request -> {
-                    String tenant = tenant(request);
+                    String tenant = CallerTenant.of(request, config);
                     var body = json.readObjectBody(request, MAX_BODY_BYTES);
                     return ApiResponse.json(200, json.write(uploads.partUrls(tenant, request.pathParameter("id"),
                             partCount -> PartSelection.partNumbers(body, partCount))));
                 })
                 .on("GET", "/uploads/{id}/parts", request ->
-                        ApiResponse.json(200, json.write(uploads.uploadedParts(tenant(request), request.pathParameter("id")))))
+                        ApiResponse.json(200, json.write(uploads.uploadedParts(CallerTenant.of(request, config), request.pathParameter("id")))))
                 .on("POST", "/uploads/{id}/complete", request -> {
-                    String tenant = tenant(request);
+                    String tenant = CallerTenant.of(request, config);
                     // Completing 10,000 parts takes about 600 KB of JSON; larger bodies are refused.
                     var body = json.readObjectBody(request, 1024 * 1024);
                     return ApiResponse.json(200, json.write(uploads.complete(tenant, request.pathParameter("id"),
                             partCount -> PartSelection.completeParts(body, partCount))));
                 });
-    }
-
-    /**
-     * The caller's tenant. X-Tenant-Id stands in for the claim an API Gateway JWT authorizer would pass
-     * (see the authorizer hook on UploadApiFunction in template.yaml); no header, no access.
-     */
-    static String tenant(ApiRequest request) {
-        String tenant = request.header("x-tenant-id")
-                .orElseThrow(() -> new ClientErrorException(new ClientError.Unauthorized("X-Tenant-Id is required", null)));
-        if (!UploadKeys.TENANT.matcher(tenant).matches()) {
-            throw new ClientErrorException(ClientError.InvalidFields.of("X-Tenant-Id", "must be 1 to 63 lower-case letters, digits or hyphens"));
-        }
-        return tenant;
     }
 }

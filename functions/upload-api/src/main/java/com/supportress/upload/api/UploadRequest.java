@@ -26,7 +26,7 @@ public record UploadRequest(String fileName, String contentType, long size, Opti
         String normalisedType = contentType == null ? null : contentType.toLowerCase(Locale.ROOT);
         fields.oneOf("contentType", Optional.ofNullable(normalisedType), config.allowedContentTypes());
         Optional<Long> size = fields.check("size", fields.optionalLong("size"),
-                s -> s >= 1 && s <= config.maxUploadBytes(), "must be 1 to " + config.maxUploadBytes() + " bytes");
+                s -> s >= 1 && s <= config.largestUpload(), "must be 1 to " + config.largestUpload() + " bytes");
         if (body.get("size") == null || body.get("size").isNull()) {
             fields.reject("size", "is required");
         }

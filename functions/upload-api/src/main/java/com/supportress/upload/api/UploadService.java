@@ -5,6 +5,7 @@ import com.supportress.shared.http.ClientErrorException;
 import com.supportress.shared.http.FieldError;
 import com.supportress.shared.ids.UnguessableIds;
 import com.supportress.shared.log.LogContext;
+import com.supportress.upload.store.TenantQuota;
 import com.supportress.upload.store.UploadKeys;
 import com.supportress.upload.store.UploadMode;
 import com.supportress.upload.store.UploadRecord;
@@ -15,7 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +36,7 @@ import java.util.stream.Collectors;
 public class UploadService {
 
     private static final Logger LOG = LoggerFactory.getLogger(UploadService.class);
+    private static final Duration OPEN_UPLOAD_RETRY = Duration.ofSeconds(60);
 
     private final UploadStore store;
     private final UploadBucket bucket;
@@ -53,7 +57,7 @@ public class UploadService {
         String key = UploadKeys.objectKey(tenant, uploadId);
         Instant expiresAt = now.plus(config.uploadWindow());
         if (request.size() <= config.singlePutMaxBytes()) {
-            store.create(UploadRecord.pending(uploadId, tenant, request.fileName(), request.contentType(), request.size(),
+            record(UploadRecord.pending(uploadId, tenant, request.fileName(), request.contentType(), request.size(),
                     request.sha256(), UploadMode.PUT, Optional.empty(), request.size(), 1, now, expiresAt));
             LOG.info("upload created mode=PUT size={}", request.size());
             return UploadViews.Instructions.put(uploadId,
@@ -63,15 +67,38 @@ public class UploadService {
         int partCount = Math.toIntExact(ceilDiv(request.size(), partSize));
         String multipartId = bucket.startMultipart(key, request.contentType());
         try {
-            store.create(UploadRecord.pending(uploadId, tenant, request.fileName(), request.contentType(), request.size(),
+            record(UploadRecord.pending(uploadId, tenant, request.fileName(), request.contentType(), request.size(),
                     request.sha256(), UploadMode.MULTIPART, Optional.of(multipartId), partSize, partCount, now, expiresAt));
         } catch (RuntimeException e) {
-            // No record, no open multipart upload: nothing is left half-made.
+            // No record, no open multipart upload (not even one refused by the quota): nothing is left half-made.
             bucket.abortMultipart(key, multipartId);
             throw e;
         }
         LOG.info("upload created mode=MULTIPART size={} parts={}", request.size(), partCount);
         return UploadViews.Instructions.multipart(uploadId, partSize, partCount, expiresAt.toString());
+    }
+
+    /** Records the upload against its tenant's quota; past a limit, 429 with when to try again. */
+    private void record(UploadRecord upload) {
+        try {
+            store.create(upload, config.quota());
+        } catch (TenantQuota.ExceededException e) {
+            LOG.info("upload refused: tenant quota {} reached", e.limit());
+            throw new ClientErrorException(new ClientError.RateLimited(retryAfterSeconds(e.limit(), upload.createdAt())));
+        }
+    }
+
+    /**
+     * A slot frees as soon as one of the tenant's open uploads is stored, failed or aborted, which is usually a
+     * matter of seconds; the day's bytes come back at midnight UTC; a race between the tenant's own requests is over at once.
+     */
+    static long retryAfterSeconds(TenantQuota.Limit limit, Instant now) {
+        return switch (limit) {
+            case OPEN_UPLOADS -> OPEN_UPLOAD_RETRY.toSeconds();
+            case CONCURRENT_REQUESTS -> 1;
+            case BYTES_PER_DAY -> Math.max(1, Duration.between(now,
+                    now.atZone(ZoneOffset.UTC).toLocalDate().plusDays(1).atStartOfDay(ZoneOffset.UTC)).toSeconds());
+        };
     }
 
     public UploadViews.Status status(String tenant, String uploadId) {

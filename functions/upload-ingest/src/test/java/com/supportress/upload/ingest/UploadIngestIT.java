@@ -6,9 +6,11 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.supportress.emulator.ApiGateway;
 import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.HttpEvents;
 import com.supportress.emulator.MutableClock;
+import com.supportress.emulator.TenantUsers;
 import com.supportress.emulator.SampleEvents;
 import com.supportress.emulator.SqsEvents;
 import com.supportress.shared.config.FunctionApplication;
@@ -54,6 +56,8 @@ class UploadIngestIT {
     private EmulatedStack stack;
     private MutableClock clock;
     private UploadApiHandler api;
+    private ApiGateway gateway;
+    private String token;
     private UploadIngestHandler ingest;
 
     @BeforeEach
@@ -61,6 +65,8 @@ class UploadIngestIT {
         stack = EmulatedStack.create(Map.of());
         clock = new MutableClock(Instant.now());
         api = new UploadApiHandler(stack.start("UploadApiFunction", clock));
+        gateway = ApiGateway.of(stack);
+        token = new TenantUsers(stack).idToken(TENANT);
         ingest = ingestHandler(Map.of());
     }
 
@@ -75,10 +81,12 @@ class UploadIngestIT {
         byte[] file = png(4096);
         String uploadId = createUpload("photo.png", "image/png", file.length, sha256(file));
         putObject(uploadId, file);
+        assertEquals(List.of(uploadId), openUploadsOfTheTenant(), "counted against the tenant's open uploads");
 
         SQSBatchResponse response = ingestQueuedEvents();
 
         assertTrue(response.getBatchItemFailures().isEmpty());
+        assertEquals(List.of(), openUploadsOfTheTenant(), "stored: no longer open, the tenant's slot is free");
         Map<String, AttributeValue> item = uploadItem(uploadId);
         assertEquals("replicated", item.get("status").s());
         assertEquals(stack.secondaryRegion().id(), item.get("replicaRegion").s());
@@ -286,6 +294,15 @@ class UploadIngestIT {
         }
         assertEquals("failed", uploadItem(neverUploaded).get("status").s());
         assertEquals("never uploaded before the upload expired", uploadItem(neverUploaded).get("reason").s());
+        assertEquals(List.of(), openUploadsOfTheTenant(), "its slot is free again");
+        String day = uploadItem(neverUploaded).get("quotaDay").s();
+        assertEquals("0", uploadItem("quota#bytes#" + TENANT + "#" + day).get("bytes").n(), "its bytes were given back");
+    }
+
+    /** The tenant's open uploads as the quota counts them (the set is removed with its last member). */
+    private List<String> openUploadsOfTheTenant() {
+        Map<String, AttributeValue> item = uploadItem("quota#open#" + TENANT);
+        return item == null || !item.containsKey("openUploads") ? List.of() : item.get("openUploads").ss();
     }
 
     private void assertQuarantined(String uploadId, String reason) throws Exception {
@@ -310,15 +327,15 @@ class UploadIngestIT {
         if (sha256 != null) {
             body.put("sha256", sha256);
         }
-        APIGatewayV2HTTPResponse response = api.handleRequest(HttpEvents.request("POST", "/uploads",
-                Map.of("content-type", "application/json", "x-tenant-id", TENANT), body.toString().getBytes(StandardCharsets.UTF_8), "198.51.100.30"), null);
+        APIGatewayV2HTTPResponse response = gateway.invoke(api, HttpEvents.request("POST", "/uploads",
+                Map.of("content-type", "application/json", "authorization", "Bearer " + token), body.toString().getBytes(StandardCharsets.UTF_8), "198.51.100.30"));
         assertEquals(201, response.getStatusCode(), response.getBody());
         return JSON.readTree(response.getBody()).get("uploadId").asText();
     }
 
     private JsonNode status(String uploadId) throws Exception {
-        APIGatewayV2HTTPResponse response = api.handleRequest(HttpEvents.request("GET", "/uploads/" + uploadId,
-                Map.of("x-tenant-id", TENANT), new byte[0], "198.51.100.30"), null);
+        APIGatewayV2HTTPResponse response = gateway.invoke(api, HttpEvents.request("GET", "/uploads/" + uploadId,
+                Map.of("authorization", "Bearer " + token), new byte[0], "198.51.100.30"));
         assertEquals(200, response.getStatusCode());
         return JSON.readTree(response.getBody());
     }
@@ -374,8 +391,10 @@ class UploadIngestIT {
                 .key(Map.of("uploadId", AttributeValue.fromS(uploadId))).consistentRead(true)).item();
     }
 
+    /** Upload records only: the table also holds the tenants' quota counters. */
     private int uploadCount() {
-        return stack.dynamoDb().scan(r -> r.tableName(stack.physicalName("UploadsTable"))).count();
+        return (int) stack.dynamoDb().scan(r -> r.tableName(stack.physicalName("UploadsTable"))).items().stream()
+                .filter(item -> item.get("uploadId").s().startsWith("upl_")).count();
     }
 
     static byte[] png(int size) {

@@ -5,28 +5,44 @@ import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Upload records in the uploads table (env {@code UPLOADS_TABLE}). Every status change is a conditional
  * write on the status it leaves, so a repeated or concurrent event can never move an upload backwards
  * or record it twice. Records awaiting replication carry {@code replicationPending}, the key of the
  * sparse index the reconciliation schedule reads.
+ *
+ * <p>The table also holds each tenant's quota counters (see {@link TenantQuota}) under keys no upload id can
+ * take ({@code quota#...}; upload ids are {@code upl_} and hex): the set of the tenant's open uploads, and the
+ * bytes declared per UTC day. An upload is added to both in the transaction that records it, and leaves the open
+ * set in the transaction that moves it out of pending, so counters and records never drift apart, not even
+ * through a restore of the table. A failed upload (aborted, or never uploaded) gives its bytes back.
  */
 @Singleton
 public class UploadStore {
 
     public static final String REPLICATION_PENDING_INDEX = "ReplicationPending";
     private static final String PENDING_MARK = "pending";
+    private static final String OPEN_UPLOADS_KEY = "quota#open#";
+    private static final String DAILY_BYTES_KEY = "quota#bytes#";
+    private static final int CREATE_OPEN_UPLOADS_ITEM = 1;
+    private static final int CREATE_DAILY_BYTES_ITEM = 2;
+    private static final int CONFLICT_ATTEMPTS = 4;
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -48,9 +64,48 @@ public class UploadStore {
         }
     }
 
-    public void create(UploadRecord upload) {
-        // Ids are 160 random bits, so a collision is a bug worth a 500, never an overwrite.
-        dynamoDb.putItem(r -> r.tableName(table).item(toItem(upload)).conditionExpression("attribute_not_exists(uploadId)"));
+    /**
+     * Records a new pending upload and counts it against its tenant's quota, all or nothing; throws
+     * {@link TenantQuota.ExceededException} (nothing recorded) when the upload would pass a limit.
+     */
+    public void create(UploadRecord upload, TenantQuota quota) {
+        if (upload.size() > quota.maxBytesPerDay()) {
+            throw new IllegalArgumentException("an upload larger than the daily quota must be refused before it is recorded");
+        }
+        LocalDate day = LocalDate.ofInstant(upload.createdAt(), ZoneOffset.UTC);
+        Map<String, AttributeValue> item = toItem(upload);
+        item.put("quotaDay", AttributeValue.fromS(day.toString()));
+        try {
+            transact(List.of(
+                    // Ids are 160 random bits, so a collision is a bug worth a 500, never an overwrite.
+                    TransactWriteItem.builder().put(put -> put.tableName(table).item(item)
+                            .conditionExpression("attribute_not_exists(uploadId)")).build(),
+                    TransactWriteItem.builder().update(update -> update.tableName(table)
+                            .key(key(OPEN_UPLOADS_KEY + upload.tenant()))
+                            .updateExpression("ADD openUploads :upload")
+                            .conditionExpression("attribute_not_exists(openUploads) OR size(openUploads) < :max")
+                            .expressionAttributeValues(Map.of(":upload", AttributeValue.fromSs(List.of(upload.uploadId())),
+                                    ":max", number(quota.maxOpenUploads())))).build(),
+                    TransactWriteItem.builder().update(update -> update.tableName(table)
+                            .key(key(DAILY_BYTES_KEY + upload.tenant() + "#" + day))
+                            .updateExpression("ADD #bytes :size SET counterExpiresAt = :expires")
+                            .conditionExpression("attribute_not_exists(#bytes) OR #bytes <= :remaining")
+                            .expressionAttributeNames(Map.of("#bytes", "bytes"))
+                            .expressionAttributeValues(Map.of(":size", number(upload.size()),
+                                    ":remaining", number(quota.maxBytesPerDay() - upload.size()),
+                                    ":expires", number(counterExpiresAt(day))))).build()));
+        } catch (TransactionCanceledException e) {
+            if (conditionFailed(e, CREATE_OPEN_UPLOADS_ITEM)) {
+                throw new TenantQuota.ExceededException(TenantQuota.Limit.OPEN_UPLOADS);
+            }
+            if (conditionFailed(e, CREATE_DAILY_BYTES_ITEM)) {
+                throw new TenantQuota.ExceededException(TenantQuota.Limit.BYTES_PER_DAY);
+            }
+            if (conflicted(e)) {
+                throw new TenantQuota.ExceededException(TenantQuota.Limit.CONCURRENT_REQUESTS);
+            }
+            throw e;
+        }
     }
 
     public Optional<UploadRecord> find(String uploadId) {
@@ -104,7 +159,10 @@ public class UploadStore {
         return ids;
     }
 
-    /** Sets the new status and the given assignments (a REMOVE clause may follow them) only if the status is one of from. */
+    /**
+     * Sets the new status and the given assignments (a REMOVE clause may follow them) only if the status is one of
+     * from; leaving pending releases the upload's quota in the same transaction.
+     */
     private boolean transition(String uploadId, List<UploadStatus> from, UploadStatus to, String assignments,
                                Map<String, AttributeValue> values) {
         Map<String, AttributeValue> allValues = new HashMap<>(values);
@@ -114,19 +172,100 @@ public class UploadStore {
             allowed.add(":from" + i);
         }
         allValues.put(":to", AttributeValue.fromS(to.wireName()));
-        try {
-            dynamoDb.updateItem(UpdateItemRequest.builder()
-                    .tableName(table)
-                    .key(key(uploadId))
-                    .updateExpression("SET #status = :to, " + assignments)
-                    .conditionExpression("#status IN (" + String.join(", ", allowed) + ")")
-                    .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(allValues)
-                    .build());
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
+        Update statusChange = Update.builder()
+                .tableName(table)
+                .key(key(uploadId))
+                .updateExpression("SET #status = :to, " + assignments)
+                .conditionExpression("#status IN (" + String.join(", ", allowed) + ")")
+                .expressionAttributeNames(Map.of("#status", "status"))
+                .expressionAttributeValues(allValues)
+                .build();
+        List<TransactWriteItem> items = new ArrayList<>();
+        items.add(TransactWriteItem.builder().update(statusChange).build());
+        if (from.contains(UploadStatus.PENDING)) {
+            Optional<List<TransactWriteItem>> quota = quotaRelease(uploadId, to == UploadStatus.FAILED);
+            if (quota.isEmpty()) {
+                return false;
+            }
+            items.addAll(quota.get());
         }
+        try {
+            transact(items);
+            return true;
+        } catch (TransactionCanceledException e) {
+            if (conditionFailed(e, 0)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * What leaving pending does to the quota, written in the status change's transaction: the upload leaves its
+     * tenant's open set (a no-op when it already had), and a failed upload gives its bytes back to the day that
+     * counted them. Tenant, size and day never change, so reading them first races with nothing. Empty when
+     * there is no such upload.
+     */
+    private Optional<List<TransactWriteItem>> quotaRelease(String uploadId, boolean refundBytes) {
+        Map<String, AttributeValue> counted = dynamoDb.getItem(r -> r.tableName(table).key(key(uploadId)).consistentRead(true)
+                .projectionExpression("tenant, #size, quotaDay").expressionAttributeNames(Map.of("#size", "size"))).item();
+        if (counted == null || counted.isEmpty()) {
+            return Optional.empty();
+        }
+        String tenant = counted.get("tenant").s();
+        List<TransactWriteItem> items = new ArrayList<>();
+        items.add(TransactWriteItem.builder().update(update -> update.tableName(table).key(key(OPEN_UPLOADS_KEY + tenant))
+                .updateExpression("DELETE openUploads :upload")
+                .expressionAttributeValues(Map.of(":upload", AttributeValue.fromSs(List.of(uploadId))))).build());
+        // Uploads recorded before quotas existed carry no quotaDay: they were never counted, so nothing is refunded.
+        if (refundBytes && counted.containsKey("quotaDay")) {
+            LocalDate day = LocalDate.parse(counted.get("quotaDay").s());
+            items.add(TransactWriteItem.builder().update(update -> update.tableName(table)
+                    .key(key(DAILY_BYTES_KEY + tenant + "#" + day))
+                    .updateExpression("ADD #bytes :refund SET counterExpiresAt = if_not_exists(counterExpiresAt, :expires)")
+                    .expressionAttributeNames(Map.of("#bytes", "bytes"))
+                    .expressionAttributeValues(Map.of(":refund", AttributeValue.fromN("-" + counted.get("size").n()),
+                            ":expires", number(counterExpiresAt(day))))).build());
+        }
+        return Optional.of(items);
+    }
+
+    /** Daily counters outlive their day long enough that an upload failing a day after its creation still finds its own. */
+    private static long counterExpiresAt(LocalDate day) {
+        return day.plusDays(3).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+    }
+
+    /**
+     * DynamoDB cancels a transaction that meets another one on the same item (TransactionConflict): a tenant's
+     * concurrent requests all touch its quota items. Such a race is retried a few times with jitter before it
+     * is reported.
+     */
+    private void transact(List<TransactWriteItem> items) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                dynamoDb.transactWriteItems(r -> r.transactItems(items));
+                return;
+            } catch (TransactionCanceledException e) {
+                if (attempt == CONFLICT_ATTEMPTS || !conflicted(e)) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(ThreadLocalRandom.current().nextLong(10L << attempt, 20L << attempt));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean conflicted(TransactionCanceledException e) {
+        return e.cancellationReasons().stream().anyMatch(reason -> "TransactionConflict".equals(reason.code()));
+    }
+
+    private static boolean conditionFailed(TransactionCanceledException e, int item) {
+        List<CancellationReason> reasons = e.cancellationReasons();
+        return reasons.size() > item && "ConditionalCheckFailed".equals(reasons.get(item).code());
     }
 
     private static Map<String, AttributeValue> key(String uploadId) {

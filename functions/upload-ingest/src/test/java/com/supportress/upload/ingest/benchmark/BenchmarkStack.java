@@ -3,8 +3,10 @@ package com.supportress.upload.ingest.benchmark;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.supportress.emulator.ApiGateway;
 import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.HttpEvents;
+import com.supportress.emulator.TenantUsers;
 import com.supportress.upload.api.UploadApiHandler;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -28,11 +30,16 @@ final class BenchmarkStack implements AutoCloseable {
 
     final EmulatedStack stack;
     final UploadApiHandler api;
+    private final ApiGateway gateway;
+    private final String token;
     private final HttpClient http = HttpClient.newHttpClient();
 
     BenchmarkStack() {
-        stack = EmulatedStack.create(Map.of());
+        // The throughput run keeps up to 1,000 uploads open at once, past the default tenant quota.
+        stack = EmulatedStack.create(Map.of("OpenUploadsPerTenant", "1000"));
         api = new UploadApiHandler(stack.start("UploadApiFunction"));
+        gateway = ApiGateway.of(stack);
+        token = new TenantUsers(stack).idToken(TENANT);
     }
 
     JsonNode createUpload(String fileName, String contentType, long size) throws Exception {
@@ -41,9 +48,9 @@ final class BenchmarkStack implements AutoCloseable {
     }
 
     JsonNode call(String method, String path, String body, int expectedStatus) throws Exception {
-        APIGatewayV2HTTPResponse response = api.handleRequest(HttpEvents.request(method, path,
-                Map.of("content-type", "application/json", "x-tenant-id", TENANT),
-                body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), "127.0.0.1"), null);
+        APIGatewayV2HTTPResponse response = gateway.invoke(api, HttpEvents.request(method, path,
+                Map.of("content-type", "application/json", "authorization", "Bearer " + token),
+                body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), "127.0.0.1"));
         if (response.getStatusCode() != expectedStatus) {
             throw new IllegalStateException(method + " " + path + " answered " + response.getStatusCode() + ": " + response.getBody());
         }
@@ -83,9 +90,11 @@ final class BenchmarkStack implements AutoCloseable {
                 .key(Map.of("uploadId", AttributeValue.fromS(uploadId))).consistentRead(true)).item();
     }
 
+    /** Upload records only: the table also holds the tenant's quota counters. */
     List<Map<String, AttributeValue>> allUploads() {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
-        stack.dynamoDb().scanPaginator(r -> r.tableName(stack.physicalName("UploadsTable"))).items().forEach(items::add);
+        stack.dynamoDb().scanPaginator(r -> r.tableName(stack.physicalName("UploadsTable"))).items().stream()
+                .filter(item -> item.get("uploadId").s().startsWith("upl_")).forEach(items::add);
         return items;
     }
 

@@ -2,7 +2,7 @@
 // signed PUT or a multipart plan; the bytes go straight to S3 and never through the API.
 'use strict';
 
-const API = ''; // same origin as this page (the local suite); set to the API's URL when hosted elsewhere
+const API = ''; // same origin as this page: PagesFunction serves it through the API it calls
 const PARALLEL_PARTS = 4;
 const POLL_MS = 1000;
 const FINAL = new Set(['replicated', 'quarantined', 'failed']);
@@ -19,16 +19,20 @@ async function sha256Base64(file) {
   return btoa(String.fromCharCode(...new Uint8Array(digest)));
 }
 
-async function api(method, path, tenant, body) {
+// Every call carries the signed-in user's token (signin.js); the API reads the tenant from it.
+async function api(method, path, body) {
   const response = await fetch(API + path, {
     method,
-    headers: { 'Content-Type': 'application/json', 'X-Tenant-Id': tenant },
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await SignIn.bearerToken()}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = await response.json();
+  if (response.status === 401) {
+    await SignIn.signOut('Your session ended; sign in again.');
+  }
   if (!response.ok) {
     const fields = (json.fields || []).map((f) => `${f.field} ${f.message}`).join('; ');
-    throw new Error(`${json.error}${fields ? ': ' + fields : ''}`);
+    throw new Error(`${json.detail || json.error || json.message}${fields ? ': ' + fields : ''}`);
   }
   return json;
 }
@@ -53,10 +57,10 @@ function put(url, headers, blob, onProgress) {
   });
 }
 
-async function uploadMultipart(file, tenant, plan, progress) {
+async function uploadMultipart(file, plan, progress) {
   const { uploadId, partSize, partCount } = plan;
   // Parts S3 already holds (an earlier attempt) are not sent again.
-  const held = new Map((await api('GET', `/uploads/${uploadId}/parts`, tenant)).parts.map((p) => [p.partNumber, p.etag]));
+  const held = new Map((await api('GET', `/uploads/${uploadId}/parts`)).parts.map((p) => [p.partNumber, p.etag]));
   const etags = new Map(held);
   const loaded = new Map([...held.keys()].map((n) => [n, Math.min(partSize, file.size - (n - 1) * partSize)]));
   const report = () => progress([...loaded.values()].reduce((a, b) => a + b, 0));
@@ -68,7 +72,7 @@ async function uploadMultipart(file, tenant, plan, progress) {
     while (queue.length > 0) {
       // URLs expire within five minutes, so each part asks for its own just before sending.
       const batch = queue.splice(0, 1);
-      const { parts } = await api('POST', `/uploads/${uploadId}/parts`, tenant, { partNumbers: batch });
+      const { parts } = await api('POST', `/uploads/${uploadId}/parts`, { partNumbers: batch });
       for (const part of parts) {
         const start = (part.partNumber - 1) * partSize;
         const blob = file.slice(start, Math.min(start + partSize, file.size));
@@ -82,12 +86,12 @@ async function uploadMultipart(file, tenant, plan, progress) {
   await Promise.all(Array.from({ length: Math.min(PARALLEL_PARTS, partCount) }, worker));
   const parts = [];
   for (let n = 1; n <= partCount; n++) parts.push({ partNumber: n, etag: etags.get(n) });
-  await api('POST', `/uploads/${uploadId}/complete`, tenant, { parts });
+  await api('POST', `/uploads/${uploadId}/complete`, { parts });
 }
 
-async function pollUntilFinal(uploadId, tenant) {
+async function pollUntilFinal(uploadId) {
   for (;;) {
-    const upload = await api('GET', `/uploads/${uploadId}`, tenant);
+    const upload = await api('GET', `/uploads/${uploadId}`);
     show(upload.status, upload.reason ? `${upload.status}: ${upload.reason}` : upload.status);
     if (upload.sha256) $('sha256').textContent = upload.sha256;
     if (upload.replicaRegion) {
@@ -101,7 +105,6 @@ async function pollUntilFinal(uploadId, tenant) {
 async function upload(event) {
   event.preventDefault();
   const file = $('file').files[0];
-  const tenant = $('tenant').value.trim();
   const progress = (bytes) => { $('progress').value = file.size === 0 ? 1 : bytes / file.size; };
   $('start').disabled = true;
   try {
@@ -109,7 +112,7 @@ async function upload(event) {
     const sha256 = await sha256Base64(file);
     $('sha256').textContent = sha256;
     show('requesting', 'requesting an upload URL');
-    const plan = await api('POST', '/uploads', tenant, {
+    const plan = await api('POST', '/uploads', {
       fileName: file.name, contentType: file.type || 'application/octet-stream', size: file.size, sha256,
     });
     $('upload-id').textContent = plan.uploadId;
@@ -117,11 +120,11 @@ async function upload(event) {
     if (plan.method === 'PUT') {
       await put(plan.url, plan.headers, file, progress);
     } else {
-      await uploadMultipart(file, tenant, plan, progress);
+      await uploadMultipart(file, plan, progress);
     }
     progress(file.size);
     show('pending', 'uploaded; checking and replicating');
-    await pollUntilFinal(plan.uploadId, tenant);
+    await pollUntilFinal(plan.uploadId);
   } catch (error) {
     show('error', error.message);
   } finally {
@@ -130,3 +133,7 @@ async function upload(event) {
 }
 
 $('upload-form').addEventListener('submit', upload);
+SignIn.onChange((signedIn) => {
+  $('upload-form').hidden = !signedIn;
+  if (signedIn && $('status').dataset.status === 'idle') show('idle', 'choose a file');
+});
