@@ -1,0 +1,162 @@
+package com.supportress.local;
+
+import com.supportress.emulator.EmulatedStack;
+import com.supportress.emulator.TenantUsers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Integration tier, end to end: the security report form (/report) in headless Chromium (Debian's chromium and
+ * chromedriver), served by the local suite under its Content-Security-Policy: a field the server rejects is shown at
+ * the field and nothing is filed; a double click files one report; the receipt opens the follow-up view, where the
+ * team's reply (sent through the triage API with a real team token) appears and the reporter adds a message.
+ * Skipped, with a message, where Chromium is not installed.
+ */
+class ReportPageIT {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    private static EmulatedStack stack;
+    private static LocalFunctions functions;
+    private static LocalHttpServer server;
+    private static WebDriver browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (!installed) {
+            System.err.println("ReportPageIT SKIPPED: no " + CHROMIUM + " and " + CHROMEDRIVER
+                    + "; install them with: apt-get install -y chromium chromium-driver");
+        }
+        assumeTrue(installed, "no Chromium: apt-get install -y chromium chromium-driver");
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        stack = EmulatedStack.create(LocalSuite.withLocalOrigin(Map.of(), port));
+        functions = new LocalFunctions(stack);
+        server = new LocalHttpServer(stack, functions, port);
+        ChromeOptions options = new ChromeOptions()
+                .setBinary(CHROMIUM.toFile())
+                .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage");
+        LoggingPreferences logging = new LoggingPreferences();
+        logging.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logging);
+        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build(), options);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (functions != null) {
+            functions.close();
+        }
+    }
+
+    @Test
+    void rejectedFieldIsShownThenADoubleClickFilesOneReportAndTheReceiptFollowsIt() throws Exception {
+        String reporter = "reporter-" + System.nanoTime() + "@example.org";
+        browser.get(url("/report"));
+        fill("reporterEmail", "not-an-address");
+        fill("summary", "Stored XSS in ticket subject");
+        fill("description", "Steps to reproduce:\n1. open a ticket\n2. ...");
+        browser.findElement(By.cssSelector("#category option[value=exploit]")).click();
+        browser.findElement(By.id("submit")).click();
+
+        waitFor(() -> !browser.findElement(By.id("error-reporterEmail")).getText().isEmpty(), "the field error");
+        assertTrue(browser.findElement(By.id("error-reporterEmail")).getText().contains("valid email"));
+        assertEquals("true", browser.findElement(By.id("reporterEmail")).getDomAttribute("aria-invalid"));
+        assertEquals(0, reportsBy(reporter));
+
+        browser.findElement(By.id("reporterEmail")).clear();
+        fill("reporterEmail", reporter);
+        // A double click: two submissions of one body before the first answer arrives.
+        ((JavascriptExecutor) browser).executeScript(
+                "const form = document.getElementById('report-form');"
+                        + "form.requestSubmit(); document.getElementById('submit').disabled = false; form.requestSubmit();");
+        waitFor(() -> browser.findElement(By.id("receipt")).isDisplayed(), "the receipt");
+        String id = browser.findElement(By.id("receipt-id")).getText();
+        String token = browser.findElement(By.id("receipt-token")).getText();
+        assertTrue(id.matches("inc_[a-z2-7]{32}") && token.matches("fut_[a-z2-7]{32}"), id + " " + token);
+        assertEquals(1, reportsBy(reporter), "a double click files one report");
+        waitFor(() -> "received".equals(browser.findElement(By.id("follow-status")).getText()), "the follow-up view");
+
+        String teamToken = new TenantUsers(stack).idTokenInGroup(stack.parameter("SecurityTeamGroup"));
+        HttpResponse<String> reply = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url("/triage/reports/" + id + "/replies")))
+                .header("Authorization", "Bearer " + teamToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"Thanks, confirmed.\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, reply.statusCode(), reply.body());
+
+        browser.get(browser.findElement(By.id("receipt-link")).getDomAttribute("href"));
+        browser.navigate().refresh();
+        waitFor(() -> browser.findElement(By.id("follow-messages")).getText().contains("Thanks, confirmed."), "the team's reply");
+        fill("message", "It happens on the mobile app too.");
+        browser.findElement(By.id("send-message")).click();
+        waitFor(() -> browser.findElement(By.id("follow-messages")).getText().contains("mobile app"), "the reporter's message");
+        assertFalse(browser.findElement(By.id("report-form")).isDisplayed(), "the follow-up link opens the report, not a new form");
+    }
+
+    @AfterEach
+    void nothingWasBlockedByTheContentSecurityPolicy() {
+        List<String> violations = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .map(LogEntry::getMessage).filter(message -> message.contains("Content Security Policy")).toList();
+        assertEquals(List.of(), violations);
+    }
+
+    private static String url(String path) {
+        return "http://127.0.0.1:" + server.port() + path;
+    }
+
+    private static void fill(String id, String text) {
+        browser.findElement(By.id(id)).sendKeys(text);
+    }
+
+    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, what + " never appeared; status: " + browser.findElement(By.id("report-status")).getText());
+            Thread.sleep(100);
+        }
+    }
+
+    private static int reportsBy(String reporter) {
+        return stack.dynamoDb().scan(r -> r.tableName(stack.physicalName("IncidentReportsTable"))
+                .filterExpression("reporterEmail = :email").expressionAttributeValues(Map.of(":email", AttributeValue.fromS(reporter)))).count();
+    }
+}
