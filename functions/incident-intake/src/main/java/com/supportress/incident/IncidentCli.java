@@ -134,7 +134,7 @@ public final class IncidentCli {
             report.get("notes").values().forEach(n -> out.println("  " + text(n, "at") + " " + text(n, "by") + ": " + text(n, "text")));
             out.println("events:");
             report.get("events").values().forEach(e -> out.println("  " + text(e, "at") + " " + text(e, "type") + " by " + text(e, "by")
-                    + (e.get("to") == null ? "" : " " + text(e, "from") + " -> " + text(e, "to"))));
+                    + (e.get("to") == null ? "" : (e.get("from") == null ? " -> " : " " + text(e, "from") + " -> ") + text(e, "to"))));
         });
     }
 
