@@ -47,10 +47,61 @@ function state(element, kind, text) {
   element.textContent = text;
 }
 
+const MAX_ATTACHMENTS = 5;
+const FINAL = new Set(['replicated', 'quarantined', 'failed']);
+
+async function sha256Base64(file) {
+  const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
+  return btoa(String.fromCharCode(...new Uint8Array(digest)));
+}
+
+// An attachment is an upload owned by the report: the API signs a PUT over type, length and SHA-256, the bytes go
+// straight to S3, and the same checks as every upload decide whether it is kept or quarantined.
+async function attach(id, token, file) {
+  const response = await fetch(`/incidents/${encodeURIComponent(id)}/attachments`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ fileName: file.name, contentType: file.type || 'application/octet-stream', size: file.size,
+      sha256: await sha256Base64(file) }),
+  });
+  const plan = await response.json();
+  if (response.status !== 201) {
+    const fields = (plan.fields || []).map((f) => `${f.field} ${f.message}`).join('; ');
+    throw new Error(`${file.name}: ${plan.detail || plan.error || response.status}${fields ? ' (' + fields + ')' : ''}`);
+  }
+  const headers = {};
+  for (const [name, value] of Object.entries(plan.headers || {})) {
+    if (name.toLowerCase() !== 'content-length') {
+      headers[name] = value;
+    }
+  }
+  const put = await fetch(plan.url, { method: 'PUT', headers, body: file });
+  if (!put.ok) {
+    throw new Error(`${file.name}: the upload was refused (${put.status})`);
+  }
+}
+
+async function attachAll(id, token, files) {
+  const problems = [];
+  for (const file of files) {
+    try {
+      await attach(id, token, file);
+    } catch (e) {
+      problems.push(e.message);
+    }
+  }
+  $('error-attachments').textContent = problems.join('; ');
+}
+
 async function submitReport(event) {
   event.preventDefault();
   const button = $('submit');
   if (button.disabled) {
+    return;
+  }
+  const files = Array.from($('attachments').files);
+  if (files.length > MAX_ATTACHMENTS) {
+    $('error-attachments').textContent = `at most ${MAX_ATTACHMENTS} files`;
     return;
   }
   button.disabled = true;
@@ -65,9 +116,12 @@ async function submitReport(event) {
     const answer = await response.json();
     if (response.status === 201) {
       showFieldErrors({});
-      showReceipt(answer);
       state($('report-status'), 'done', 'Thank you: your report was received.');
       $('report-form').hidden = true;
+      if (answer.followUpToken && files.length > 0) {
+        await attachAll(answer.id, answer.followUpToken, files);
+      }
+      showReceipt(answer);
       return;
     }
     showFieldErrors(answer);
@@ -112,8 +166,18 @@ async function followUp(id, token) {
     item.textContent = `${message.from === 'reporter' ? 'You' : 'Security team'}, ${message.at}: ${message.text === undefined ? '(removed)' : message.text}`;
     return item;
   }));
+  $('follow-attachments').replaceChildren(...view.attachments.map((attachment) => {
+    const item = document.createElement('li');
+    item.dataset.status = attachment.status;
+    item.textContent = `${attachment.fileName || '(removed)'}: ${attachment.status}${attachment.reason ? ' (' + attachment.reason + ')' : ''}`;
+    return item;
+  }));
   $('message-form').hidden = view.status === 'resolved';
   $('message-form').onsubmit = (event) => sendMessage(event, id, token);
+  // Attachments are checked after they arrive: look again until every one is kept or quarantined.
+  if (view.attachments.some((attachment) => !FINAL.has(attachment.status))) {
+    setTimeout(() => followUp(id, token), 1000);
+  }
 }
 
 async function sendMessage(event, id, token) {

@@ -35,6 +35,14 @@ final class ActivityEntries {
         }
     }
 
+    /** A file the reporter attached; its status is the upload record's. The name is gone once minimised. */
+    record Attachment(String sk, String uploadId, Optional<String> fileName, String contentType, long size, String at) {
+        static Attachment fromItem(Map<String, AttributeValue> item) {
+            return new Attachment(s(item, "sk"), s(item, "uploadId"), opt(item, "fileName"), s(item, "contentType"),
+                    Long.parseLong(item.get("size").n()), s(item, "at"));
+        }
+    }
+
     /** An internal note of the team; never shown to the reporter. */
     record Note(String actor, String at, String text) {
         static Note fromItem(Map<String, AttributeValue> item) {

@@ -29,11 +29,14 @@ public class FollowUpService {
     private final ResponseStore store;
     private final SourceRateLimiter rateLimiter;
     private final ThreadMail threadMail;
+    private final Attachments attachments;
     private final ResponseConfig config;
     private final Clock clock;
 
-    public FollowUpService(ResponseStore store, SourceRateLimiter rateLimiter, ThreadMail threadMail, ResponseConfig config, Clock clock) {
+    public FollowUpService(ResponseStore store, SourceRateLimiter rateLimiter, ThreadMail threadMail, Attachments attachments,
+                           ResponseConfig config, Clock clock) {
         this.store = store;
+        this.attachments = attachments;
         this.rateLimiter = rateLimiter;
         this.threadMail = threadMail;
         this.config = config;
@@ -44,7 +47,8 @@ public class FollowUpService {
         return new ResponseViews.FollowUp(report.id(), report.status().wireName(), report.category(), report.receivedAt(),
                 report.lastActivityAt().orElse(null), report.minimised(),
                 store.activity(report.id(), Activity.THREAD, ActivityEntries.ThreadMessage::fromItem).stream()
-                        .map(ResponseViews.Message::forReporter).toList());
+                        .map(ResponseViews.Message::forReporter).toList(),
+                attachments.forReporter(report.id()));
     }
 
     /** Adds the reporter's message to the thread and mails it to the team; 409 once the report is resolved. */

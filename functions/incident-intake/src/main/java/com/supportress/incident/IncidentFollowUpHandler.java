@@ -5,6 +5,8 @@ import com.supportress.shared.http.ApiResponse;
 import com.supportress.shared.http.HttpFunctionHandler;
 import com.supportress.shared.http.JsonCodec;
 import com.supportress.shared.http.Routes;
+import com.supportress.upload.api.UploadApiConfig;
+import com.supportress.upload.api.UploadRequest;
 import io.micronaut.context.ApplicationContext;
 
 import java.nio.charset.StandardCharsets;
@@ -13,10 +15,12 @@ import java.util.Optional;
 
 /**
  * Lambda entry point for the reporter's follow-up, authorized by the follow-up token of the 201 (as
- * {@code Authorization: Bearer fut_...}), never by an account: GET /incidents/{id} (status and thread) and
- * POST /incidents/{id}/messages. The HTTP adapter marks every answer no-store: no cache keeps the thread.
+ * {@code Authorization: Bearer fut_...}), never by an account: GET /incidents/{id} (status, thread, attachments),
+ * POST /incidents/{id}/messages and POST /incidents/{id}/attachments ({@link Attachments}). The HTTP adapter marks every answer no-store: no cache keeps the thread.
  */
 public class IncidentFollowUpHandler extends HttpFunctionHandler {
+
+    private static final int ATTACHMENT_BODY_BYTES = 4 * 1024;
 
     public IncidentFollowUpHandler() {
     }
@@ -28,6 +32,8 @@ public class IncidentFollowUpHandler extends HttpFunctionHandler {
     @Override
     protected Routes routes(ApplicationContext context) {
         FollowUpService followUp = context.getBean(FollowUpService.class);
+        Attachments attachments = context.getBean(Attachments.class);
+        UploadApiConfig uploadConfig = context.getBean(UploadApiConfig.class);
         JsonCodec json = context.getBean(JsonCodec.class);
         return new Routes()
                 .on("GET", "/incidents/{id}", request -> {
@@ -38,6 +44,11 @@ public class IncidentFollowUpHandler extends HttpFunctionHandler {
                     ReportCase report = followUp.authorize(request.pathParameter("id"), bearer(request), request.sourceIp());
                     String text = MessageText.from(json.readObjectBody(request, MessageText.MAX_BODY_BYTES));
                     return ApiResponse.json(201, json.write(followUp.addMessage(report, text)));
+                })
+                .on("POST", "/incidents/{id}/attachments", request -> {
+                    ReportCase report = followUp.authorize(request.pathParameter("id"), bearer(request), request.sourceIp());
+                    UploadRequest upload = UploadRequest.from(json.readObjectBody(request, ATTACHMENT_BODY_BYTES), uploadConfig);
+                    return ApiResponse.json(201, json.write(attachments.create(report, upload)));
                 });
     }
 

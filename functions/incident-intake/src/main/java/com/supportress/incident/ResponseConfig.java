@@ -18,6 +18,7 @@ public record ResponseConfig(
         Duration reporterDataRetention,
         int followUpRequestsPerSourcePerHour,
         int messagesPerReport,
+        long attachmentMaxBytes,
         Optional<String> opsTopicArn) {
 
     public ResponseConfig {
@@ -37,6 +38,7 @@ public record ResponseConfig(
                 Duration.ofDays(env.getLong("REPORTER_DATA_RETENTION_DAYS", 90)),
                 env.getInt("FOLLOW_UP_REQUESTS_PER_SOURCE_PER_HOUR", 60),
                 env.getInt("MESSAGES_PER_REPORT", 50),
+                env.getLong("ATTACHMENT_MAX_BYTES", 25L * 1024 * 1024),
                 env.find("OPS_TOPIC_ARN"));
     }
 

@@ -1,5 +1,6 @@
 package com.supportress.incident;
 
+import com.supportress.upload.store.UploadRecord;
 import jakarta.inject.Singleton;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -163,6 +164,43 @@ public class ResponseStore {
         writes.add(Activity.putNew(config.activityTable(), threadItem(id, sk, ActivityEntries.Author.REPORTER, Activity.REPORTER, text, at)));
         writes.add(Activity.putEvent(config.activityTable(), id, Activity.Event.of("reporter-message", Activity.REPORTER, at).withRef(sk)));
         return write(id, writes, sk);
+    }
+
+    /**
+     * A file the reporter attaches: the upload record (in the uploads table, outside any tenant's quota), the
+     * attachment on the report, and its event, with the report's count capped; refused once resolved or minimised.
+     */
+    public WriteResult addAttachment(String id, UploadRecord upload, TransactWriteItem uploadRecord, int cap, Instant at) {
+        String when = Activity.sortable(at);
+        Map<String, AttributeValue> attachment = new HashMap<>(Activity.key(id, Activity.ATTACHMENT + upload.uploadId()));
+        attachment.put("uploadId", AttributeValue.fromS(upload.uploadId()));
+        attachment.put("fileName", AttributeValue.fromS(upload.fileName()));
+        attachment.put("contentType", AttributeValue.fromS(upload.contentType()));
+        attachment.put("size", AttributeValue.fromN(Long.toString(upload.size())));
+        attachment.put("at", AttributeValue.fromS(when));
+        List<TransactWriteItem> writes = new ArrayList<>();
+        writes.add(updateReport(id, "SET lastActivityAt = :at ADD attachmentCount :one",
+                "attribute_exists(id) AND attribute_not_exists(minimisedAt) AND #status <> :resolved"
+                        + " AND (attribute_not_exists(attachmentCount) OR attachmentCount < :cap)",
+                Map.of("#status", "status"),
+                Map.of(":at", AttributeValue.fromS(when), ":one", AttributeValue.fromN("1"),
+                        ":resolved", AttributeValue.fromS(ReportStatus.RESOLVED.wireName()), ":cap", AttributeValue.fromN(Integer.toString(cap)))));
+        writes.add(Activity.putNew(config.activityTable(), attachment));
+        writes.add(Activity.putEvent(config.activityTable(), id, Activity.Event.of("attachment-added", Activity.REPORTER, at).withRef(upload.uploadId())));
+        writes.add(uploadRecord);
+        return write(id, writes, upload.uploadId());
+    }
+
+    /** The file name of an attachment goes with the reporter's other text when the report is minimised. */
+    public void redactAttachment(String reportId, String sk, Instant at) {
+        try {
+            dynamoDb.updateItem(r -> r.tableName(config.activityTable()).key(Activity.key(reportId, sk))
+                    .updateExpression("SET deletedAt = :at REMOVE fileName")
+                    .conditionExpression("attribute_exists(fileName)")
+                    .expressionAttributeValues(Map.of(":at", AttributeValue.fromS(Activity.sortable(at)))));
+        } catch (ConditionalCheckFailedException alreadyRedacted) {
+            // an earlier, interrupted run did it
+        }
     }
 
     /** An internal note: in the audit trail and the team's view only. */

@@ -34,7 +34,19 @@ final class ResponseViews {
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record FollowUp(String id, String status, String category, String receivedAt, String lastActivityAt,
-                    boolean detailsRemoved, List<Message> messages) {
+                    boolean detailsRemoved, List<Message> messages, List<Attachment> attachments) {
+    }
+
+    /** An attached file and where its checks got (pending, stored, replicated, quarantined with the reason). */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Attachment(String id, String fileName, String contentType, long size, String at, String status, String reason,
+                      String downloadUrl) {
+    }
+
+    /** POST /incidents/{id}/attachments: where to PUT the bytes, with the headers the URL is signed over. */
+    @Serdeable
+    record AttachmentUpload(String attachmentId, String method, String url, java.util.Map<String, String> headers, String expiresAt) {
     }
 
     /** What a write answers: the report's id and status afterwards, and the message or note it added. */
@@ -74,7 +86,7 @@ final class ResponseViews {
     record Case(String id, String status, List<String> next, String category, String receivedAt, String lastActivityAt,
                 String firstRepliedAt, String resolvedAt, String minimisedAt, Reporter reporter, String summary,
                 String description, String affectedAccount, String affectedUrl, String occurredAt, Counts counts,
-                List<Message> messages, List<Note> notes, List<Event> events) {
+                List<Message> messages, List<Note> notes, List<Attachment> attachments, List<Event> events) {
     }
 
     /** One line of a status list. */

@@ -27,10 +27,12 @@ public class TriageService {
 
     private final ResponseStore store;
     private final ThreadMail threadMail;
+    private final Attachments attachments;
     private final Clock clock;
 
-    public TriageService(ResponseStore store, ThreadMail threadMail, Clock clock) {
+    public TriageService(ResponseStore store, ThreadMail threadMail, Attachments attachments, Clock clock) {
         this.store = store;
+        this.attachments = attachments;
         this.threadMail = threadMail;
         this.clock = clock;
     }
@@ -57,6 +59,7 @@ public class TriageService {
                 new ResponseViews.Counts(report.replies(), report.reporterMessages(), report.notes(), report.attachments()),
                 store.activity(id, Activity.THREAD, ActivityEntries.ThreadMessage::fromItem).stream().map(ResponseViews.Message::forTeam).toList(),
                 store.activity(id, Activity.NOTE, ActivityEntries.Note::fromItem).stream().map(ResponseViews.Note::of).toList(),
+                attachments.forTeam(id),
                 store.activity(id, Activity.EVENT, ActivityEntries.AuditEvent::fromItem).stream().map(ResponseViews.Event::of).toList());
     }
 

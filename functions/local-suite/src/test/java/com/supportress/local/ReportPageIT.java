@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 
@@ -50,6 +51,7 @@ class ReportPageIT {
     private static EmulatedStack stack;
     private static LocalFunctions functions;
     private static LocalHttpServer server;
+    private static QueuePollers pollers;
     private static WebDriver browser;
 
     @BeforeAll
@@ -67,6 +69,7 @@ class ReportPageIT {
         stack = EmulatedStack.create(LocalSuite.withLocalOrigin(Map.of(), port));
         functions = new LocalFunctions(stack);
         server = new LocalHttpServer(stack, functions, port);
+        pollers = QueuePollers.start(stack, functions);
         ChromeOptions options = new ChromeOptions()
                 .setBinary(CHROMIUM.toFile())
                 .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage");
@@ -80,6 +83,9 @@ class ReportPageIT {
     static void stop() throws Exception {
         if (browser != null) {
             browser.quit();
+        }
+        if (pollers != null) {
+            pollers.close();
         }
         if (server != null) {
             server.close();
@@ -130,6 +136,41 @@ class ReportPageIT {
         browser.findElement(By.id("send-message")).click();
         waitFor(() -> browser.findElement(By.id("follow-messages")).getText().contains("mobile app"), "the reporter's message");
         assertFalse(browser.findElement(By.id("report-form")).isDisplayed(), "the follow-up link opens the report, not a new form");
+    }
+
+    /**
+     * Two attachments through the form: a real PNG is checked and replicated like any upload; a "PNG" that is text
+     * fails the magic-number check and is quarantined, and the follow-up view says so.
+     */
+    @Test
+    void attachmentsGoThroughTheUploadChecksAndAMismatchedOneIsQuarantined() throws Exception {
+        byte[] png = new byte[4096];
+        System.arraycopy(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, 0, png, 0, 8);
+        Path screenshot = Files.createTempDirectory("report").resolve("screenshot.png");
+        Files.write(screenshot, png);
+        Path disguised = screenshot.resolveSibling("not-really.png");
+        Files.writeString(disguised, "this is text, not an image\n");
+
+        browser.get(url("/report"));
+        fill("reporterEmail", "attacher-" + System.nanoTime() + "@example.org");
+        fill("summary", "Session token in a screenshot");
+        fill("description", "See the attached files.");
+        browser.findElement(By.cssSelector("#category option[value=data-exposure]")).click();
+        browser.findElement(By.id("attachments")).sendKeys(screenshot + "\n" + disguised);
+        browser.findElement(By.id("submit")).click();
+
+        waitFor(() -> browser.findElement(By.id("receipt")).isDisplayed(), "the receipt");
+        String id = browser.findElement(By.id("receipt-id")).getText();
+        waitFor(() -> browser.findElements(By.cssSelector("#follow-attachments li")).size() == 2
+                && browser.findElements(By.cssSelector("#follow-attachments li")).stream()
+                        .allMatch(item -> Set.of("replicated", "quarantined").contains(item.getDomAttribute("data-status"))), "both attachments checked");
+        List<String> attachments = browser.findElements(By.cssSelector("#follow-attachments li")).stream().map(item -> item.getText()).sorted().toList();
+        assertTrue(attachments.get(0).startsWith("not-really.png: quarantined (content is not image/png)"), attachments.toString());
+        assertTrue(attachments.get(1).startsWith("screenshot.png: replicated"), attachments.toString());
+        assertEquals("", browser.findElement(By.id("error-attachments")).getText());
+        var objects = stack.s3().listObjectsV2(r -> r.bucket(stack.physicalName("UploadBucket")).prefix("reports/" + id + "/")).contents();
+        assertEquals(1, objects.size(), "the quarantined file left the report's prefix: " + objects);
+        assertEquals(1, stack.s3().listObjectsV2(r -> r.bucket(stack.physicalName("UploadBucket")).prefix("quarantine/reports/" + id + "/")).keyCount());
     }
 
     @AfterEach

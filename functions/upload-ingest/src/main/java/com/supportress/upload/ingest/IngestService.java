@@ -154,7 +154,7 @@ public class IngestService {
             return;
         }
         String versionId = head.get().versionId();
-        String target = key.replaceFirst("^" + UploadKeys.UPLOAD_PREFIX, UploadKeys.QUARANTINE_PREFIX);
+        String target = UploadKeys.quarantineKeyOf(key);
         copier.copy(s3, new ServerSideCopy.Source(config.uploadBucket(), key, versionId, head.get().contentLength()),
                 config.uploadBucket(), target, Map.of(QUARANTINE_REASON, reason));
         s3.deleteObject(r -> r.bucket(config.uploadBucket()).key(key).versionId(versionId));

@@ -108,6 +108,15 @@ public class UploadStore {
         }
     }
 
+    /**
+     * The put of a new pending upload outside any tenant's quota, for another transaction to carry: a security
+     * report's attachment, which the report counts and caps instead.
+     */
+    public TransactWriteItem createOutsideQuota(UploadRecord upload) {
+        return TransactWriteItem.builder().put(put -> put.tableName(table).item(toItem(upload))
+                .conditionExpression("attribute_not_exists(uploadId)")).build();
+    }
+
     public Optional<UploadRecord> find(String uploadId) {
         Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table).key(key(uploadId)).consistentRead(true)).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
