@@ -1,5 +1,6 @@
 package com.supportress.incident;
 
+import com.supportress.upload.store.UploadStore;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -18,7 +19,7 @@ import java.util.Optional;
  * <li>reports past the first-response target with no reply get marked overdue, once (the timer's condition), and</li>
  * <li>each marked report is published to the ops topic, then the mark is settled (a publish SNS refused stays owed);</li>
  * <li>thread mails SES refused are sent again;</li>
- * <li>reports resolved longer than the retention lose the reporter's contact details and free text.</li>
+ * <li>reports resolved longer than the retention lose the reporter's contact details, free text and attachments.</li>
  * </ol>
  * Every step is idempotent: a run interrupted anywhere is finished by the next.
  */
@@ -38,11 +39,16 @@ public class TimersService {
     private final ResponseStore store;
     private final OpsAlerts alerts;
     private final ThreadMail threadMail;
+    private final AttachmentRemoval attachments;
+    private final UploadStore uploads;
     private final ResponseConfig config;
     private final Clock clock;
 
-    public TimersService(ResponseStore store, OpsAlerts alerts, ThreadMail threadMail, ResponseConfig config, Clock clock) {
+    public TimersService(ResponseStore store, OpsAlerts alerts, ThreadMail threadMail, AttachmentRemoval attachments,
+                         UploadStore uploads, ResponseConfig config, Clock clock) {
         this.store = store;
+        this.attachments = attachments;
+        this.uploads = uploads;
         this.alerts = alerts;
         this.threadMail = threadMail;
         this.config = config;
@@ -104,13 +110,22 @@ public class TimersService {
         return true;
     }
 
-    /** Removes the text of every thread message, then the reporter's details from the report, then stops the timer. */
+    /**
+     * Removes the text of every thread message and the attachments (bytes, versions, replicas and their names), then
+     * the reporter's details from the report, then stops the timer.
+     */
     private boolean minimise(String reportId, Instant now) {
         for (ActivityEntries.ThreadMessage message : store.activity(reportId, Activity.THREAD, ActivityEntries.ThreadMessage::fromItem)) {
             if (message.text().isPresent()) {
                 store.redact(reportId, message.sk(), now);
             }
         }
+        int versions = attachments.remove(reportId);
+        for (ActivityEntries.Attachment attachment : store.activity(reportId, Activity.ATTACHMENT, ActivityEntries.Attachment::fromItem)) {
+            uploads.redactFileName(attachment.uploadId());
+            store.redactAttachment(reportId, attachment.sk(), now);
+        }
+        LOG.info("attachments of {}: {} object versions deleted", reportId, versions);
         boolean done = store.minimise(reportId, now);
         LOG.info("reporter data of {} {}", reportId, done ? "removed" : "was already removed");
         return done;

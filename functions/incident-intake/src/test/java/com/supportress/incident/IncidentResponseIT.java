@@ -212,6 +212,49 @@ class IncidentResponseIT {
         assertEquals("resolved", JSON.readTree(get(filed.id(), filed.token(), "198.51.100.15").getBody()).get("status").asText());
     }
 
+    // ------------------------------------------------------------------ attachments
+
+    @Test
+    void attachmentsAreSignedUploadsOfTheReportCappedAtFiveAndOnlyWithTheToken() throws Exception {
+        Filed filed = file("198.51.100.24", Optional.empty());
+        String body = "{\"fileName\":\"screen.png\",\"contentType\":\"image/png\",\"size\":4096,\"sha256\":\"" + "A".repeat(43) + "=\"}";
+
+        for (int i = 0; i < Attachments.MAX_PER_REPORT; i++) {
+            APIGatewayV2HTTPResponse created = post(filed.id() + "/attachments", filed.token(), body, "198.51.100.24");
+            assertEquals(201, created.getStatusCode(), created.getBody());
+            JsonNode plan = JSON.readTree(created.getBody());
+            assertEquals("PUT", plan.get("method").asText());
+            assertTrue(plan.get("url").asText().contains("/reports/" + filed.id() + "/" + plan.get("attachmentId").asText()), plan.toString());
+            assertTrue(plan.get("headers").has("x-amz-checksum-sha256"), "S3 checks the declared SHA-256: " + plan);
+        }
+        assertEquals(409, post(filed.id() + "/attachments", filed.token(), body, "198.51.100.24").getStatusCode(), "a sixth");
+        assertEquals(404, post(filed.id() + "/attachments", FollowUpTokens.newToken(), body, "198.51.100.24").getStatusCode());
+        // Another source: this one has used up its hourly follow-up requests (8 in this stack).
+        assertEquals(400, post(filed.id() + "/attachments", filed.token(), body.replace("\"sha256\"", "\"sha\""), "203.0.113.24").getStatusCode());
+        assertEquals(400, post(filed.id() + "/attachments", filed.token(), body.replace("4096", "26214401"), "203.0.113.24").getStatusCode());
+        JsonNode view = JSON.readTree(get(filed.id(), filed.token(), "203.0.113.24").getBody());
+        assertEquals(5, view.get("attachments").size());
+        assertEquals("pending", view.get("attachments").get(0).get("status").asText());
+        assertEquals(5, triage.show(filed.id()).counts().attachments());
+    }
+
+    @Test
+    void theTeamDownloadsCheckedAttachmentsAsFilesThroughShortLivedLinks() throws Exception {
+        Filed filed = file("198.51.100.25", Optional.empty());
+        String sha = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest("log line\n".getBytes()));
+        JsonNode plan = JSON.readTree(post(filed.id() + "/attachments", filed.token(),
+                "{\"fileName\":\"app log.txt\",\"contentType\":\"text/plain\",\"size\":9,\"sha256\":\"" + sha + "\"}", "198.51.100.25").getBody());
+        String uploadId = plan.get("attachmentId").asText();
+        assertEquals(null, triage.show(filed.id()).attachments().get(0).downloadUrl(), "no link before the checks passed");
+
+        uploadStore().markStored(uploadId, sha, clock.instant());
+        String link = triage.show(filed.id()).attachments().get(0).downloadUrl();
+        assertTrue(link.contains("X-Amz-Expires=300"), link);
+        assertTrue(link.contains("response-content-disposition=attachment"), link);
+        assertFalse(JSON.readTree(get(filed.id(), filed.token(), "198.51.100.25").getBody()).get("attachments").get(0).has("downloadUrl"),
+                "the reporter gets no download link");
+    }
+
     // ------------------------------------------------------------------ status moves
 
     @Test
@@ -405,7 +448,42 @@ class IncidentResponseIT {
         assertTrue(reportItem(open.id()).containsKey("reporterEmail"), "an open report keeps its data");
     }
 
+    @Test
+    void minimisationDeletesEveryVersionOfTheAttachmentsInBothRegionsAndTheirNames() throws Exception {
+        Filed filed = file("198.51.100.26", Optional.empty());
+        String body = "{\"fileName\":\"alex-passport.png\",\"contentType\":\"image/png\",\"size\":8,\"sha256\":\"" + "A".repeat(43) + "=\"}";
+        String uploadId = JSON.readTree(post(filed.id() + "/attachments", filed.token(), body, "198.51.100.26").getBody()).get("attachmentId").asText();
+        String key = "reports/" + filed.id() + "/" + uploadId;
+        String bucket = stack.physicalName("UploadBucket");
+        String replica = stack.getAttribute("SecondaryRegionBuckets", "UploadReplicaBucket");
+        stack.s3().putObject(r -> r.bucket(bucket).key(key), software.amazon.awssdk.core.sync.RequestBody.fromString("version1"));
+        stack.s3().putObject(r -> r.bucket(bucket).key(key), software.amazon.awssdk.core.sync.RequestBody.fromString("version2"));
+        stack.s3().putObject(r -> r.bucket(bucket).key("quarantine/" + key), software.amazon.awssdk.core.sync.RequestBody.fromString("q"));
+        stack.s3(stack.secondaryRegion()).putObject(r -> r.bucket(replica).key(key), software.amazon.awssdk.core.sync.RequestBody.fromString("copy"));
+        Filed other = file("198.51.100.27", Optional.empty());
+        String otherKey = "reports/" + other.id() + "/upl_" + "0".repeat(40);
+        stack.s3().putObject(r -> r.bucket(bucket).key(otherKey), software.amazon.awssdk.core.sync.RequestBody.fromString("kept"));
+        moveTo(filed.id(), ReportStatus.TRIAGING, ReportStatus.DUPLICATE, ReportStatus.RESOLVED);
+
+        clock.advance(Duration.ofDays(30).plusMinutes(1));
+        assertEquals(1, timers.handleRequest(Map.of(), null).minimised());
+
+        assertEquals(0, stack.s3().listObjectVersions(r -> r.bucket(bucket).prefix("reports/" + filed.id() + "/")).versions().size());
+        assertEquals(0, stack.s3().listObjectVersions(r -> r.bucket(bucket).prefix("quarantine/reports/" + filed.id() + "/")).versions().size());
+        assertEquals(0, stack.s3(stack.secondaryRegion()).listObjectVersions(r -> r.bucket(replica).prefix("reports/" + filed.id() + "/")).versions().size());
+        assertEquals(1, stack.s3().listObjectVersions(r -> r.bucket(bucket).prefix(otherKey)).versions().size(), "another report's files stay");
+        assertEquals(com.supportress.upload.store.UploadStore.REDACTED_FILE_NAME, uploadStore().find(uploadId).orElseThrow().fileName());
+        ResponseViews.Attachment attachment = triage.show(filed.id()).attachments().get(0);
+        assertEquals(null, attachment.fileName());
+        assertEquals(1, triage.show(filed.id()).counts().attachments(), "the count stays");
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    private com.supportress.upload.store.UploadStore uploadStore() {
+        return followUp.getApplicationContext().getBean(com.supportress.upload.store.UploadStore.class);
+    }
+
 
     private record Filed(String id, String token, String reporter) {
     }
