@@ -53,7 +53,8 @@ class TemplateDeployReadinessTest {
     private static final Map<String, String> TOPIC_PUBLISHERS = Map.of("AWS::CloudWatch::Alarm", "cloudwatch.amazonaws.com",
             "AWS::Events::Rule", "events.amazonaws.com", "AWS::S3::Bucket", "s3.amazonaws.com");
     private static final Pattern PLACEHOLDER = Pattern.compile("(?i)replace|change|placeholder|example|dummy|todo|whsec_|sk_live|sk_test|rk_live|rk_test");
-    private static final Pattern CREDENTIAL_NAME = Pattern.compile("(?i)secret|password|token|key");
+    // TOKEN_USE names a claim value (id or access), not a credential.
+    private static final Pattern CREDENTIAL_NAME = Pattern.compile("(?i)secret|password|token(?!_use)|key");
 
     private final SamTemplate template = SamTemplate.load();
 
