@@ -9,12 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.net.ServerSocket;
@@ -29,12 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Level;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Integration tier, end to end: the security report form (/report) in headless Chromium (Debian's chromium and
@@ -45,9 +37,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class ReportPageIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
     private static EmulatedStack stack;
     private static LocalFunctions functions;
     private static LocalHttpServer server;
@@ -56,12 +45,7 @@ class ReportPageIT {
 
     @BeforeAll
     static void start() throws Exception {
-        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!installed) {
-            System.err.println("ReportPageIT SKIPPED: no " + CHROMIUM + " and " + CHROMEDRIVER
-                    + "; install them with: apt-get install -y chromium chromium-driver");
-        }
-        assumeTrue(installed, "no Chromium: apt-get install -y chromium chromium-driver");
+        HeadlessChromium.assumeInstalled("ReportPageIT");
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -70,13 +54,7 @@ class ReportPageIT {
         functions = new LocalFunctions(stack);
         server = new LocalHttpServer(stack, functions, port);
         pollers = QueuePollers.start(stack, functions);
-        ChromeOptions options = new ChromeOptions()
-                .setBinary(CHROMIUM.toFile())
-                .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage");
-        LoggingPreferences logging = new LoggingPreferences();
-        logging.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logging);
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build(), options);
+        browser = HeadlessChromium.start();
     }
 
     @AfterAll
@@ -175,9 +153,7 @@ class ReportPageIT {
 
     @AfterEach
     void nothingWasBlockedByTheContentSecurityPolicy() {
-        List<String> violations = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .map(LogEntry::getMessage).filter(message -> message.contains("Content Security Policy")).toList();
-        assertEquals(List.of(), violations);
+        assertEquals(List.of(), HeadlessChromium.cspViolations(browser));
     }
 
     private static String url(String path) {
