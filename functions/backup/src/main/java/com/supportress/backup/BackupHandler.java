@@ -1,12 +1,12 @@
 package com.supportress.backup;
 
-import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.supportress.shared.config.FunctionHandler;
 import com.supportress.shared.log.LogContext;
+import com.supportress.shared.schedule.ScheduleEvent;
 import io.micronaut.context.ApplicationContext;
 
 /** Lambda entry point for the daily backup schedule. A failed run throws, so the invocation fails and the alarm fires. */
-public class BackupHandler extends FunctionHandler<ScheduledEvent, BackupReport> {
+public class BackupHandler extends FunctionHandler<ScheduleEvent, BackupReport> {
 
     public BackupHandler() {
     }
@@ -16,8 +16,8 @@ public class BackupHandler extends FunctionHandler<ScheduledEvent, BackupReport>
     }
 
     @Override
-    public BackupReport execute(ScheduledEvent event) {
-        try (LogContext ignored = LogContext.forRequest(event == null ? "manual" : String.valueOf(event.getId()))) {
+    public BackupReport execute(ScheduleEvent event) {
+        try (LogContext ignored = LogContext.forRequest(event == null ? "manual" : event.correlationId())) {
             return getApplicationContext().getBean(BackupService.class).run();
         }
     }

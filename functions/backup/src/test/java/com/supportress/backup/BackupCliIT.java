@@ -1,8 +1,9 @@
 package com.supportress.backup;
 
-import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.supportress.emulator.EmulatedStack;
+import com.supportress.emulator.SampleEvents;
 import com.supportress.shared.config.FunctionEnvironment;
+import com.supportress.shared.schedule.ScheduleEvent;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -29,7 +30,7 @@ class BackupCliIT {
         }
         String runId;
         try (BackupHandler backup = new BackupHandler(stack.start("BackupFunction"))) {
-            runId = backup.handleRequest(new ScheduledEvent(), null).runId();
+            runId = backup.handleRequest(SampleEvents.load("backup/daily-schedule.json", ScheduleEvent.class), null).runId();
         }
         FunctionEnvironment environment = stack.environment("BackupRestoreFunction");
 

@@ -1,8 +1,9 @@
 package com.supportress.backup;
 
-import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.MutableClock;
+import com.supportress.emulator.SampleEvents;
+import com.supportress.shared.schedule.ScheduleEvent;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
 import org.junit.jupiter.api.AfterEach;
@@ -360,10 +361,8 @@ class BackupIT {
         return backup.handleRequest(scheduledEvent(), null);
     }
 
-    private static ScheduledEvent scheduledEvent() {
-        ScheduledEvent event = new ScheduledEvent();
-        event.setId("evt-" + System.nanoTime());
-        return event;
+    private static ScheduleEvent scheduledEvent() {
+        return SampleEvents.load("backup/daily-schedule.json", ScheduleEvent.class);
     }
 
     private static RestoreService.RestoreRequest request(String table, Optional<String> backupId, boolean force) {

@@ -17,7 +17,7 @@ class RestoreInvocationTest {
     void tableAloneMeansLatestBackupIntoANewTableFromThisRegion() {
         RestoreService.RestoreRequest request = SampleEvents.load("backup/restore-latest.json", RestoreInvocation.class).toRequest();
 
-        assertEquals("supportress-dev-IncidentReportsTable-1A2B3C4D5E6F", request.table());
+        assertEquals("supportress-local-IncidentReportsTable", request.table());
         assertEquals(Optional.empty(), request.backupId());
         assertEquals(Optional.empty(), request.targetTable());
         assertEquals(Optional.empty(), request.region());

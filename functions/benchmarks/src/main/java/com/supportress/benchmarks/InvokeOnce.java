@@ -1,11 +1,11 @@
 package com.supportress.benchmarks;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.supportress.emulator.HandlerTypes;
 import com.supportress.emulator.LocalLambdaContext;
+import com.supportress.emulator.SampleEvents;
 
-import java.io.InputStream;
+import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -25,23 +25,17 @@ public final class InvokeOnce {
         Class<?> handlerClass = Class.forName(args[0]);
         Path eventFile = Path.of(args[1]);
         RequestHandler<Object, Object> handler = (RequestHandler<Object, Object>) handlerClass.getConstructor().newInstance();
-        Class<?> inputType = HandlerTypes.inputType(handlerClass);
+        Type inputType = HandlerTypes.inputType(handlerClass);
 
-        handler.handleRequest(readEvent(eventFile, inputType), LocalLambdaContext.forFunction(handlerClass.getSimpleName()));
+        handler.handleRequest(SampleEvents.load(eventFile, inputType), LocalLambdaContext.forFunction(handlerClass.getSimpleName()));
         System.out.println("FIRST_INVOCATION_DONE");
 
-        Object event = readEvent(eventFile, inputType);
+        Object event = SampleEvents.load(eventFile, inputType);
         long start = System.nanoTime();
         handler.handleRequest(event, LocalLambdaContext.forFunction(handlerClass.getSimpleName()));
         System.out.println("WARM_NANOS " + (System.nanoTime() - start));
         System.out.println("PEAK_RSS_KB " + peakRssKb());
         System.exit(0);
-    }
-
-    private static Object readEvent(Path file, Class<?> type) throws Exception {
-        try (InputStream in = Files.newInputStream(file)) {
-            return LambdaEventSerializers.serializerFor(type, InvokeOnce.class.getClassLoader()).fromJson(in);
-        }
     }
 
     /** VmHWM: the most resident memory this process has had. */

@@ -1,11 +1,11 @@
 package com.supportress.billing;
 
-import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.supportress.shared.config.FunctionHandler;
+import com.supportress.shared.schedule.ScheduleEvent;
 import io.micronaut.context.ApplicationContext;
 
 /** Lambda entry point for the schedule that applies Stripe events whose webhook we missed. */
-public class StripeReconciliationHandler extends FunctionHandler<ScheduledEvent, StripeReconciler.Result> {
+public class StripeReconciliationHandler extends FunctionHandler<ScheduleEvent, StripeReconciler.Result> {
 
     public StripeReconciliationHandler() {
     }
@@ -15,7 +15,7 @@ public class StripeReconciliationHandler extends FunctionHandler<ScheduledEvent,
     }
 
     @Override
-    public StripeReconciler.Result execute(ScheduledEvent event) {
+    public StripeReconciler.Result execute(ScheduleEvent event) {
         return getApplicationContext().getBean(StripeReconciler.class).run();
     }
 }

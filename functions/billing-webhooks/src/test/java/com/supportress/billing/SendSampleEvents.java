@@ -102,6 +102,10 @@ public final class SendSampleEvents {
             response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         }
         System.out.printf("%-18s %-42s -> %d %s%n", provider, file.getFileName(), response.statusCode(), response.body());
+        if (response.statusCode() >= 500) {
+            // A server error on a sample is a bug; failing the command lets README's check see it.
+            throw new IllegalStateException(provider + " " + file.getFileName() + " answered " + response.statusCode());
+        }
     }
 
     /** The signing secret and Chargebee credentials, from the environment or the local suite's secret. */

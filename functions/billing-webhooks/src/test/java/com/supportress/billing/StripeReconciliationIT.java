@@ -1,9 +1,9 @@
 package com.supportress.billing;
 
-import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.supportress.emulator.SampleEvents;
 import com.supportress.emulator.SentMail;
+import com.supportress.shared.schedule.ScheduleEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,7 +109,7 @@ class StripeReconciliationIT {
     }
 
     private StripeReconciler.Result run() {
-        return reconciliation.handleRequest(SampleEvents.load("billing/reconciliation-schedule.json", ScheduledEvent.class), null);
+        return reconciliation.handleRequest(SampleEvents.load("billing/reconciliation-schedule.json", ScheduleEvent.class), null);
     }
 
     private static ObjectNode created(ObjectNode event, long created) {

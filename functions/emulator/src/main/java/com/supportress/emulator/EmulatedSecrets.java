@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException;
 
 import java.security.SecureRandom;
 import java.util.Map;
@@ -42,6 +43,8 @@ public final class EmulatedSecrets {
         String secret = value == null ? "" : value;
         try (SecretsManagerClient client = client(stack)) {
             client.createSecret(r -> r.name(stack.physicalName(logicalId)).secretString(secret));
+        } catch (ResourceExistsException alreadyThere) {
+            // A running local suite's secret, perhaps with values set since: keep it, as CloudFormation would.
         }
     }
 

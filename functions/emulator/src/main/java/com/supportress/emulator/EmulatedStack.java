@@ -65,7 +65,12 @@ public final class EmulatedStack {
     }
 
     public static EmulatedStack create(String stackName, Map<String, String> parameterOverrides) {
-        EmulatedStack stack = new EmulatedStack(SamTemplate.load(), stackName, Emulator.endpoint(), parameterOverrides);
+        return create(Emulator.endpoint(), stackName, parameterOverrides);
+    }
+
+    /** The stack on a given emulator; if that emulator already holds it, what exists is kept. */
+    public static EmulatedStack create(URI endpoint, String stackName, Map<String, String> parameterOverrides) {
+        EmulatedStack stack = new EmulatedStack(SamTemplate.load(), stackName, endpoint, parameterOverrides);
         new StackProvisioner(stack).createAll();
         return stack;
     }

@@ -1,14 +1,12 @@
 package com.supportress.emulator;
 
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
-
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Loads the sample events in events/ with the Lambda runtime's own deserialiser, so they read exactly as in Lambda. */
+/** Loads the sample events in events/ as the Lambda runtime reads a payload ({@link RuntimeSerializers}), so they read exactly as in Lambda. */
 public final class SampleEvents {
 
     private SampleEvents() {
@@ -16,20 +14,19 @@ public final class SampleEvents {
 
     /** An event file by its path below the repository's events/ folder, e.g. {@code incident-intake/valid.json}. */
     public static <T> T load(String relativePath, Class<T> type) {
-        return load(SamTemplate.repositoryRoot().resolve("events").resolve(relativePath), type);
+        return type.cast(load(SamTemplate.repositoryRoot().resolve("events").resolve(relativePath), type));
     }
 
-    public static <T> T load(Path file, Class<T> type) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return LambdaEventSerializers.serializerFor(type, SampleEvents.class.getClassLoader()).fromJson(in);
+    public static Object load(Path file, Type type) {
+        try {
+            return RuntimeSerializers.read(Files.readAllBytes(file), type);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read event " + file, e);
         }
     }
 
-    public static <T> String toJson(T value, Class<T> type) {
-        var out = new java.io.ByteArrayOutputStream();
-        LambdaEventSerializers.serializerFor(type, SampleEvents.class.getClassLoader()).toJson(value, out);
-        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    /** The JSON the runtime would hand a function for this value: for events the tests build and send through a file. */
+    public static String toJson(Object value, Type type) {
+        return RuntimeSerializers.write(value, type);
     }
 }

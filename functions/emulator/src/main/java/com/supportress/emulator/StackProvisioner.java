@@ -21,13 +21,18 @@ import software.amazon.awssdk.services.s3.model.Event;
 import software.amazon.awssdk.services.s3.model.FilterRule;
 import software.amazon.awssdk.services.s3.model.NotificationConfigurationFilter;
 import software.amazon.awssdk.services.s3.model.QueueConfiguration;
+import software.amazon.awssdk.services.sesv2.model.AlreadyExistsException;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Creates on the emulator what template.yaml declares, in an order that satisfies references (DLQs first, user pools before their clients). */
+/**
+ * Creates on the emulator what template.yaml declares, in an order that satisfies references (DLQs first, user pools
+ * before their clients). Idempotent: on an emulator that already holds the stack (a running local suite) everything
+ * that exists is kept as it is.
+ */
 final class StackProvisioner {
 
     private final EmulatedStack stack;
@@ -253,7 +258,11 @@ final class StackProvisioner {
     }
 
     private void createEmailIdentity(String logicalId) {
-        stack.ses().createEmailIdentity(r -> r.emailIdentity(stack.physicalName(logicalId)));
+        try {
+            stack.ses().createEmailIdentity(r -> r.emailIdentity(stack.physicalName(logicalId)));
+        } catch (AlreadyExistsException alreadyThere) {
+            // The stack is already up on this emulator (a running local suite): keep the identity.
+        }
     }
 
     private static boolean exists(S3Client s3, String bucket) {

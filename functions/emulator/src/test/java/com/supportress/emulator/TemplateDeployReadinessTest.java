@@ -40,7 +40,8 @@ class TemplateDeployReadinessTest {
     private static final Set<String> EXACT_POLICY_TEMPLATES = Set.of(
             "AWSSecretsManagerGetSecretValuePolicy", "SNSPublishMessagePolicy", "KMSDecryptPolicy", "LambdaInvokePolicy");
     // The alarms operations cannot do without; each is an alarm whose Metadata.AlarmFor names the purpose.
-    private static final Set<String> REQUIRED_ALARMS = Set.of("replication-lag", "backup-failure", "webhook-errors", "billing-credentials");
+    private static final Set<String> REQUIRED_ALARMS = Set.of("replication-lag", "backup-failure", "webhook-errors", "billing-credentials",
+            "incident-mail-failed");
     private static final Set<String> ASYNC_EVENT_TYPES = Set.of("S3", "SNS", "EventBridgeRule", "CloudWatchEvent", "Schedule", "ScheduleV2");
 
     // Resources that hold data or guard it: a stack deletion or replacement must never take them along.

@@ -22,7 +22,10 @@ public record IncidentIntakeConfig(
         int maxBodyBytes,
         String securityPolicyUrl,
         List<String> preferredLanguages,
-        int securityTxtValidDays) {
+        int securityTxtValidDays,
+        int notificationMaxAttempts,
+        Duration notificationMaxAge,
+        String metricsNamespace) {
 
     /** security.txt's Expires must be less than a year ahead (RFC 9116, section 2.5.5). */
     static final int MAX_SECURITY_TXT_VALID_DAYS = 365;
@@ -30,6 +33,9 @@ public record IncidentIntakeConfig(
     public IncidentIntakeConfig {
         if (securityTxtValidDays < 1 || securityTxtValidDays > MAX_SECURITY_TXT_VALID_DAYS) {
             throw new IllegalStateException("SECURITY_TXT_VALID_DAYS must be 1 to " + MAX_SECURITY_TXT_VALID_DAYS);
+        }
+        if (notificationMaxAttempts < 1 || notificationMaxAge.isNegative() || notificationMaxAge.isZero()) {
+            throw new IllegalStateException("NOTIFICATION_MAX_ATTEMPTS and NOTIFICATION_MAX_AGE_HOURS must be at least 1");
         }
     }
 
@@ -45,7 +51,10 @@ public record IncidentIntakeConfig(
                 64 * 1024,
                 env.require("SECURITY_POLICY_URL"),
                 List.of(env.get("PREFERRED_LANGUAGES", "en").split("\\s*,\\s*")),
-                env.getInt("SECURITY_TXT_VALID_DAYS", 180));
+                env.getInt("SECURITY_TXT_VALID_DAYS", 180),
+                env.getInt("NOTIFICATION_MAX_ATTEMPTS", 12),
+                Duration.ofHours(env.getInt("NOTIFICATION_MAX_AGE_HOURS", 24)),
+                env.get("METRICS_NAMESPACE", "Supportress/Incidents"));
     }
 
     @Factory

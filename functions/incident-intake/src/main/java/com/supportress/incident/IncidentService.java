@@ -1,9 +1,12 @@
 package com.supportress.incident;
 
+import com.supportress.shared.aws.AwsCallLimits;
+import com.supportress.shared.config.Deadline;
 import com.supportress.shared.http.ClientError;
 import com.supportress.shared.http.ClientErrorException;
 import com.supportress.shared.http.JsonCodec;
 import com.supportress.shared.ids.UnguessableIds;
+import com.supportress.shared.log.EmbeddedMetrics;
 import com.supportress.shared.log.LogContext;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.serde.annotation.Serdeable;
@@ -17,12 +20,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Files incident reports: validated, rate-limited per source, stored before any mail is attempted,
- * then mailed to the security team and the reporter. A mail that fails stays owed and is retried by
- * the schedule; the reporter still gets a 201, because the report itself is safe.
+ * then mailed to the security team and the reporter. A mail that fails, or that the request has no time
+ * left for, stays owed and is retried by the schedule; the reporter still gets a 201 in time, because the
+ * report itself is safe. The schedule gives up on a report after a bounded number of attempts or age:
+ * it is marked notification_failed and counted once in the NotificationsFailed metric, which alarms.
  */
 @Singleton
 public class IncidentService {
@@ -30,6 +36,11 @@ public class IncidentService {
     private static final Logger LOG = LoggerFactory.getLogger(IncidentService.class);
     // The retry schedule leaves fresh reports alone, so it never races the request still mailing them.
     static final Duration RETRY_GRACE = Duration.ofMinutes(2);
+    // API Gateway gives up after 29 s; the request's work ends by 24 s, leaving room for a restore and the answer.
+    static final Duration ANSWER_WITHIN = Duration.ofSeconds(24);
+    static final String FAILED_METRIC = "NotificationsFailed";
+    // What a call without a configured timeout is assumed to take at most (the HTTP client's socket timeout).
+    private static final Duration UNBOUNDED_CALL = Duration.ofSeconds(30);
 
     /**
      * The 201 body. {@code followUpToken} is the reporter's receipt for GET /incidents/{id} and its messages; it is
@@ -52,9 +63,9 @@ public class IncidentService {
     public record Outcome(int status, String body, boolean replayed) {
     }
 
-    /** How one retry round went. */
+    /** How one retry round went: reports tried, fully mailed, still owed (tried again next round), given up on. */
     @Serdeable
-    public record RetryResult(int attempted, int completed, int stillPending) {
+    public record RetryResult(int attempted, int completed, int stillPending, int givenUp) {
     }
 
     private final IncidentStore store;
@@ -63,18 +74,24 @@ public class IncidentService {
     private final IncidentIntakeConfig config;
     private final JsonCodec json;
     private final Clock clock;
+    private final EmbeddedMetrics metrics;
+    private final Duration mailStep;
 
     public IncidentService(IncidentStore store, SourceRateLimiter rateLimiter, IncidentMailer mailer,
-                           IncidentIntakeConfig config, JsonCodec json, Clock clock) {
+                           IncidentIntakeConfig config, JsonCodec json, Clock clock, EmbeddedMetrics metrics, AwsCallLimits limits) {
         this.store = store;
         this.rateLimiter = rateLimiter;
         this.mailer = mailer;
         this.config = config;
         this.json = json;
         this.clock = clock;
+        this.metrics = metrics;
+        // One mail: SES's call, the update recording it and the report's last update, each bounded by the call limits.
+        this.mailStep = limits.callTimeout().orElse(UNBOUNDED_CALL).multipliedBy(3);
     }
 
     public Outcome file(IncidentSubmission submission, byte[] requestBody, String sourceIp, Optional<String> idempotencyKey) {
+        Deadline deadline = Deadline.after(ANSWER_WITHIN);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String fingerprint = IdempotencyRecord.fingerprint(requestBody);
         if (idempotencyKey.isPresent()) {
@@ -101,7 +118,7 @@ public class IncidentService {
         }
         LogContext.put("incidentId", report.id());
         LOG.info("incident stored category={}", report.category());
-        deliverNotifications(report, IncidentStore.NotificationState.NOTHING_SENT);
+        deliverNotifications(report, IncidentStore.NotificationState.NOTHING_SENT, deadline);
         return new Outcome(201, json.write(receipt), false);
     }
 
@@ -116,14 +133,23 @@ public class IncidentService {
         return new Outcome(earlier.status(), json.write(token.map(stored::withToken).orElse(stored)), true);
     }
 
-    /** Sends whichever mails of this report are still owed; true when none is owed any more. */
-    boolean deliverNotifications(IncidentReport report, IncidentStore.NotificationState state) {
+    /**
+     * Sends whichever mails of this report are still owed, each only if it can finish before the deadline; true when
+     * none is owed any more. A failed or skipped mail stays owed, for the schedule.
+     */
+    boolean deliverNotifications(IncidentReport report, IncidentStore.NotificationState state, Deadline deadline) {
         try {
             if (!state.teamNotified()) {
+                if (!deadline.allows(mailStep)) {
+                    return leftToSchedule(report);
+                }
                 mailer.notifySecurityTeam(report);
                 store.markTeamNotified(report.id(), clock.instant());
             }
             if (!state.reporterAcknowledged()) {
+                if (!deadline.allows(mailStep)) {
+                    return leftToSchedule(report);
+                }
                 mailer.acknowledgeReporter(report);
                 store.markReporterAcknowledged(report.id(), clock.instant());
             }
@@ -135,19 +161,49 @@ public class IncidentService {
         }
     }
 
-    /** The schedule's work: every report still owed a mail and older than the grace period. */
-    public RetryResult retryPendingNotifications() {
+    private static boolean leftToSchedule(IncidentReport report) {
+        LOG.warn("incident {} notification pending: no time left to mail it now", report.id());
+        return false;
+    }
+
+    /**
+     * The schedule's work, within the run's deadline: every report still owed a mail and older than the grace period
+     * gets one more attempt, counted before it is made, unless it has had its attempts or its time; then it is given up.
+     */
+    public RetryResult retryPendingNotifications(Deadline deadline) {
         int attempted = 0;
         int completed = 0;
-        for (String id : store.pendingReceivedBefore(clock.instant().minus(RETRY_GRACE))) {
+        int givenUp = 0;
+        Instant now = clock.instant();
+        for (String id : store.pendingReceivedBefore(now.minus(RETRY_GRACE))) {
+            // Reading the report and counting the attempt come first; the rest of the round waits for the next run.
+            if (!deadline.allows(mailStep)) {
+                break;
+            }
+            Optional<IncidentStore.StoredReport> found = store.find(id);
+            if (found.isEmpty()) {
+                continue;
+            }
+            IncidentStore.StoredReport stored = found.get();
+            if (stored.attempts() >= config.notificationMaxAttempts()
+                    || !stored.report().receivedAt().plus(config.notificationMaxAge()).isAfter(now)) {
+                if (store.markNotificationFailed(id, now)) {
+                    metrics.count(config.metricsNamespace(), FAILED_METRIC, Map.of("incidentId", id));
+                    LOG.error("incident {} mail given up after {} attempts: notification_failed", id, stored.attempts());
+                    givenUp++;
+                }
+                continue;
+            }
+            if (!store.recordAttempt(id)) {
+                continue;
+            }
             attempted++;
-            Optional<IncidentStore.StoredReport> stored = store.find(id);
-            if (stored.isPresent() && deliverNotifications(stored.get().report(), stored.get().notifications())) {
+            if (deliverNotifications(stored.report(), stored.notifications(), deadline)) {
                 completed++;
             }
         }
-        LOG.info("notification retry attempted={} completed={}", attempted, completed);
-        return new RetryResult(attempted, completed, attempted - completed);
+        LOG.info("notification retry attempted={} completed={} givenUp={}", attempted, completed, givenUp);
+        return new RetryResult(attempted, completed, attempted - completed, givenUp);
     }
 
     /** "inc_" and 32 base32 characters: 160 random bits. */

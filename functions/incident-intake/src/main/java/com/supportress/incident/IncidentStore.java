@@ -1,14 +1,17 @@
 package com.supportress.incident;
 
+import com.supportress.shared.config.Deadline;
 import jakarta.inject.Singleton;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +29,7 @@ public class IncidentStore {
 
     static final String PENDING_INDEX = "PendingNotifications";
     private static final String PENDING = "pending";
+    static final String NOTIFICATION_FAILED = "notification_failed";
 
     /** The stored first response to an Idempotency-Key; records written before follow-up tokens have no sealed token. */
     public record IdempotentResponse(String fingerprint, int status, String body, Optional<String> sealedToken) {
@@ -55,6 +59,8 @@ public class IncidentStore {
     private static final int RATE_SLOT = 0;
     private static final int IDEMPOTENCY = 2;
     private static final int MAX_ATTEMPTS = 5;
+    // Conflicting duplicates settle in milliseconds; past this, a slow table gets no further attempt (the answer must come in time).
+    private static final Duration CONFLICT_RETRY_WINDOW = Duration.ofSeconds(3);
 
     /**
      * Stores a new report, marked as awaiting notification, in one transaction with the source's rate
@@ -84,6 +90,7 @@ public class IncidentStore {
                         Optional.of(ReportStatus.RECEIVED.wireName()), Optional.empty())));
         writes.add(Activity.startTimer(config.activityTable(), report.id(), Activity.FIRST_RESPONSE_TIMER,
                 Activity.DUE_FIRST_RESPONSE, report.receivedAt()));
+        Deadline retryWindow = Deadline.after(CONFLICT_RETRY_WINDOW);
         for (int attempt = 1; ; attempt++) {
             try {
                 dynamoDb.transactWriteItems(r -> r.transactItems(writes));
@@ -97,7 +104,8 @@ public class IncidentStore {
                     }
                 } else if (failedCondition(reasons, RATE_SLOT)) {
                     return new SaveResult.SourceLimited();
-                } else if (reasons.stream().noneMatch(reason -> "TransactionConflict".equals(reason.code())) || attempt == MAX_ATTEMPTS) {
+                } else if (reasons.stream().noneMatch(reason -> "TransactionConflict".equals(reason.code()))
+                        || attempt == MAX_ATTEMPTS || retryWindow.remaining().isZero()) {
                     throw e;
                 }
                 // A concurrent transaction on the same items (a parallel duplicate): once it settles, try again.
@@ -139,7 +147,7 @@ public class IncidentStore {
             return Optional.empty();
         }
         return Optional.of(new StoredReport(fromItem(item), new NotificationState(item.containsKey("teamNotifiedAt"),
-                item.containsKey("reporterAcknowledgedAt"))));
+                item.containsKey("reporterAcknowledgedAt")), Integer.parseInt(item.getOrDefault("notificationAttempts", number(0)).n())));
     }
 
     public void markTeamNotified(String id, Instant at) {
@@ -148,6 +156,36 @@ public class IncidentStore {
 
     public void markReporterAcknowledged(String id, Instant at) {
         setTimestamp(id, "reporterAcknowledgedAt", at);
+    }
+
+    /**
+     * Counts one more mail attempt for a report still owed mail, before the attempt is made, so an attempt cut short
+     * (a timeout, the function's end) still counts. False when the report is no longer pending.
+     */
+    public boolean recordAttempt(String id) {
+        return transition(id, "ADD notificationAttempts :one", Map.of(":one", number(1)));
+    }
+
+    /**
+     * Gives up on a report's mail: notification_failed, out of the pending index. True only for the call that made
+     * the change, so whatever reports the failure does so once per report, however many runs overlap.
+     */
+    public boolean markNotificationFailed(String id, Instant at) {
+        return transition(id, "SET notificationStatus = :failed, notificationFailedAt = :at REMOVE notificationPending",
+                Map.of(":failed", AttributeValue.fromS(NOTIFICATION_FAILED), ":at", AttributeValue.fromS(at.toString())));
+    }
+
+    private boolean transition(String id, String update, Map<String, AttributeValue> values) {
+        try {
+            dynamoDb.updateItem(r -> r.tableName(config.reportsTable())
+                    .key(Map.of("id", AttributeValue.fromS(id)))
+                    .updateExpression(update)
+                    .conditionExpression("attribute_exists(notificationPending)")
+                    .expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException noLongerPending) {
+            return false;
+        }
     }
 
     /** Both mails are out: the report leaves the pending index. */
@@ -165,7 +203,8 @@ public class IncidentStore {
         public static final NotificationState NOTHING_SENT = new NotificationState(false, false);
     }
 
-    public record StoredReport(IncidentReport report, NotificationState notifications) {
+    /** A stored report, which of its mails went out, and how many times mailing was attempted. */
+    public record StoredReport(IncidentReport report, NotificationState notifications, int attempts) {
     }
 
     /** Ids of reports still awaiting a mail that were received before the cutoff, oldest first. */
@@ -211,6 +250,8 @@ public class IncidentStore {
         report.occurredAt().ifPresent(v -> item.put("occurredAt", AttributeValue.fromS(v)));
         item.put("sourceIp", AttributeValue.fromS(report.sourceIp()));
         item.put("notificationStatus", AttributeValue.fromS(PENDING));
+        // The request that stores it makes the first attempt.
+        item.put("notificationAttempts", number(1));
         // Present only while a mail is owed: the sparse index the retry schedule reads.
         item.put("notificationPending", AttributeValue.fromS(PENDING));
         return item;

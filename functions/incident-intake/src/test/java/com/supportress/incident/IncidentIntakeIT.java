@@ -2,7 +2,6 @@ package com.supportress.incident;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,14 +12,26 @@ import com.supportress.emulator.HttpEvents;
 import com.supportress.emulator.MutableClock;
 import com.supportress.emulator.SampleEvents;
 import com.supportress.emulator.SentMail;
+import com.supportress.emulator.StalledEndpoint;
+import com.supportress.shared.config.FunctionApplication;
+import com.supportress.shared.config.FunctionEnvironment;
+import com.supportress.shared.http.JsonCodec;
+import com.supportress.shared.http.ServerError;
+import com.supportress.shared.log.EmbeddedMetrics;
+import com.supportress.shared.schedule.ScheduleEvent;
+import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +47,6 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Integration tier: incident intake against the emulator (moto unless AWS_ENDPOINT_URL is set), one fresh stack per test. */
@@ -44,6 +54,7 @@ class IncidentIntakeIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int LIMIT = 3;
+    private static final ScheduleEvent TICK = SampleEvents.load("incident-intake/notification-retry.json", ScheduleEvent.class);
 
     private EmulatedStack stack;
     private MutableClock clock;
@@ -326,19 +337,17 @@ class IncidentIntakeIT {
         assertTrue(SentMail.to(securityTeam).isEmpty());
 
         try (IncidentNotificationRetryHandler retry = new IncidentNotificationRetryHandler(stack.start("IncidentNotificationRetryFunction", clock))) {
-            ScheduledEvent tick = SampleEvents.load("incident-intake/notification-retry.json", ScheduledEvent.class);
-            assertEquals(new IncidentService.RetryResult(0, 0, 0), retry.handleRequest(tick, null),
+            assertEquals(new IncidentService.RetryResult(0, 0, 0, 0), retry.handleRequest(TICK, null),
                     "a report younger than the grace period is left to its own request");
 
             clock.advance(IncidentService.RETRY_GRACE.plusSeconds(1));
-            IllegalStateException stillFailing = assertThrows(IllegalStateException.class, () -> retry.handleRequest(tick, null),
-                    "a round that leaves mail owed fails, for the alarm");
-            assertTrue(stillFailing.getMessage().startsWith("1 of 1"));
+            assertEquals(new IncidentService.RetryResult(1, 0, 1, 0), retry.handleRequest(TICK, null),
+                    "a refused mail stays owed and the round ends normally");
             assertTrue(SentMail.to(securityTeam).isEmpty());
 
             stack.ses().createEmailIdentity(r -> r.emailIdentity(sender));
-            assertEquals(new IncidentService.RetryResult(1, 1, 0), retry.handleRequest(tick, null));
-            assertEquals(new IncidentService.RetryResult(0, 0, 0), retry.handleRequest(tick, null));
+            assertEquals(new IncidentService.RetryResult(1, 1, 0, 0), retry.handleRequest(TICK, null));
+            assertEquals(new IncidentService.RetryResult(0, 0, 0, 0), retry.handleRequest(TICK, null));
         }
         assertEquals("sent", storedReport(id).get("notificationStatus").s());
         assertEquals(1, SentMail.to(securityTeam).size());
@@ -357,12 +366,91 @@ class IncidentIntakeIT {
         clock.advance(IncidentService.RETRY_GRACE.plusSeconds(1));
 
         try (IncidentNotificationRetryHandler retry = new IncidentNotificationRetryHandler(stack.start("IncidentNotificationRetryFunction", clock))) {
-            assertEquals(new IncidentService.RetryResult(1, 1, 0),
-                    retry.handleRequest(SampleEvents.load("incident-intake/notification-retry.json", ScheduledEvent.class), null));
+            assertEquals(new IncidentService.RetryResult(1, 1, 0, 0), retry.handleRequest(TICK, null));
         }
         assertTrue(SentMail.to(securityTeam).isEmpty(), "the team mail is not sent twice");
         assertEquals(1, SentMail.to(reporter).size());
         assertEquals("sent", storedReport(id).get("notificationStatus").s());
+    }
+
+    @Test
+    void mailSesKeepsRefusingIsGivenUpAfterTheAttemptLimitAndCountedOnce() throws Exception {
+        restartWith(Map.of("NotificationMaxAttempts", "3"));
+        stack.ses().deleteEmailIdentity(r -> r.emailIdentity(stack.parameter("SenderEmail")));
+        String id = JSON.readTree(post(validBody(uniqueReporter()), "198.51.100.10").getBody()).get("id").asText();
+        ByteArrayOutputStream metrics = new ByteArrayOutputStream();
+        clock.advance(IncidentService.RETRY_GRACE.plusSeconds(1));
+
+        try (IncidentNotificationRetryHandler retry = retryHandler(metrics)) {
+            assertEquals(new IncidentService.RetryResult(1, 0, 1, 0), retry.handleRequest(TICK, null), "attempt 2 of 3");
+            assertEquals(new IncidentService.RetryResult(1, 0, 1, 0), retry.handleRequest(TICK, null), "attempt 3 of 3");
+            assertEquals(new IncidentService.RetryResult(0, 0, 0, 1), retry.handleRequest(TICK, null), "no fourth attempt");
+            assertEquals(new IncidentService.RetryResult(0, 0, 0, 0), retry.handleRequest(TICK, null), "nothing left to give up");
+        }
+        try (IncidentNotificationRetryHandler another = retryHandler(metrics)) {
+            assertEquals(new IncidentService.RetryResult(0, 0, 0, 0), another.handleRequest(TICK, null));
+        }
+
+        Map<String, AttributeValue> item = storedReport(id);
+        assertEquals("notification_failed", item.get("notificationStatus").s());
+        assertEquals("3", item.get("notificationAttempts").n());
+        assertFalse(item.containsKey("notificationPending"), "out of the retry schedule's index");
+        List<JsonNode> counted = emfLines(metrics);
+        assertEquals(1, counted.size(), "one data point for one report, whatever the number of runs: " + counted);
+        assertEquals(1, counted.get(0).get("NotificationsFailed").asInt());
+        assertEquals(id, counted.get(0).get("incidentId").asText());
+        assertEquals("Supportress/" + stack.stackName() + "/Incidents",
+                counted.get(0).at("/_aws/CloudWatchMetrics/0/Namespace").asText(), "the namespace the alarm watches");
+        assertTrue(SentMail.to(securityTeam).isEmpty());
+    }
+
+    @Test
+    void mailOlderThanTheAgeLimitIsGivenUpWhateverItsAttempts() throws Exception {
+        stack.ses().deleteEmailIdentity(r -> r.emailIdentity(stack.parameter("SenderEmail")));
+        String id = JSON.readTree(post(validBody(uniqueReporter()), "198.51.100.11").getBody()).get("id").asText();
+        ByteArrayOutputStream metrics = new ByteArrayOutputStream();
+        clock.advance(Duration.ofHours(24).plusMinutes(1));
+
+        try (IncidentNotificationRetryHandler retry = retryHandler(metrics)) {
+            assertEquals(new IncidentService.RetryResult(0, 0, 0, 1), retry.handleRequest(TICK, null));
+        }
+        assertEquals("notification_failed", storedReport(id).get("notificationStatus").s());
+        assertEquals("1", storedReport(id).get("notificationAttempts").n());
+        assertEquals(1, emfLines(metrics).size());
+    }
+
+    /** SES accepts the connection and never answers: the report is stored and its 201 comes back in time, mail owed. */
+    @Test
+    void stalledSesAfterTheReportIsStoredCannotDelayTheAnswer() throws Exception {
+        try (StalledEndpoint ses = new StalledEndpoint(); IncidentIntakeHandler stalled = handlerWith("AWS_ENDPOINT_URL_SESV2", ses)) {
+            long start = System.nanoTime();
+            APIGatewayV2HTTPResponse response = stalled.handleRequest(event(validBody(uniqueReporter()), "198.51.100.12", null), null);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertEquals(201, response.getStatusCode(), response.getBody());
+            assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "answered after " + took);
+            assertTrue(ses.connections() >= 1, "the mail was attempted");
+            String id = JSON.readTree(response.getBody()).get("id").asText();
+            assertEquals("pending", storedReport(id).get("notificationStatus").s(), "owed to the retry schedule");
+        }
+    }
+
+    /** DynamoDB hangs before anything is stored: 503 with Retry-After and a JSON body, well before API Gateway's 29 s. */
+    @Test
+    void stalledTableAnswers503WithRetryAfterInTime() throws Exception {
+        try (StalledEndpoint dynamoDb = new StalledEndpoint(); IncidentIntakeHandler stalled = handlerWith("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb)) {
+            long start = System.nanoTime();
+            APIGatewayV2HTTPResponse response = stalled.handleRequest(event(validBody(uniqueReporter()), "198.51.100.13", null), null);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertEquals(503, response.getStatusCode(), response.getBody());
+            assertEquals(String.valueOf(ServerError.RETRY_AFTER_SECONDS), response.getHeaders().get("retry-after"));
+            assertEquals("application/json", response.getHeaders().get("content-type"));
+            assertTrue(JSON.readTree(response.getBody()).isObject());
+            assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "answered after " + took);
+        }
+        assertEquals(0, reportCount());
+        assertTrue(SentMail.to(securityTeam).isEmpty());
     }
 
     @Test
@@ -401,6 +489,42 @@ class IncidentIntakeIT {
         assertEquals(0, reportCount());
         assertEquals(0, stack.dynamoDb().scan(r -> r.tableName(stack.physicalName("IntakeControlTable"))).count());
         assertTrue(SentMail.to(securityTeam).isEmpty());
+    }
+
+    private void restartWith(Map<String, String> parameters) {
+        handler.close();
+        Map<String, String> all = new HashMap<>(Map.of(
+                "SecurityTeamEmail", securityTeam,
+                "SenderEmail", "no-reply-" + UUID.randomUUID().toString().substring(0, 8) + "@supportress.example",
+                "ReportsPerSourcePerHour", Integer.toString(LIMIT)));
+        all.putAll(parameters);
+        stack = EmulatedStack.create(all);
+        handler = new IncidentIntakeHandler(stack.start("IncidentIntakeFunction", clock));
+    }
+
+    /** The retry function as deployed, its metric lines captured instead of printed. */
+    private IncidentNotificationRetryHandler retryHandler(ByteArrayOutputStream metrics) {
+        ApplicationContext context = stack.start("IncidentNotificationRetryFunction", clock);
+        context.registerSingleton(EmbeddedMetrics.class, new EmbeddedMetrics(new PrintStream(metrics, true, StandardCharsets.UTF_8),
+                context.getBean(JsonCodec.class), clock));
+        return new IncidentNotificationRetryHandler(context);
+    }
+
+    /** The intake function with one service's endpoint (e.g. AWS_ENDPOINT_URL_SESV2) pointed at a stalled one. */
+    private IncidentIntakeHandler handlerWith(String endpointVariable, StalledEndpoint stalled) {
+        Map<String, String> environment = new HashMap<>(stack.environment("IncidentIntakeFunction").variables());
+        environment.put(endpointVariable, stalled.endpoint().toString());
+        return new IncidentIntakeHandler(FunctionApplication.builder(FunctionEnvironment.of(environment)).singletons(clock).start());
+    }
+
+    private static List<JsonNode> emfLines(ByteArrayOutputStream metrics) throws Exception {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : metrics.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank()) {
+                lines.add(JSON.readTree(line));
+            }
+        }
+        return lines;
     }
 
     private APIGatewayV2HTTPResponse post(JsonNode body, String sourceIp) {

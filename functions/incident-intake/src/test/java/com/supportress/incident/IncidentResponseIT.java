@@ -10,7 +10,9 @@ import com.supportress.emulator.Emulator;
 import com.supportress.emulator.EmulatorSemantics;
 import com.supportress.emulator.HttpEvents;
 import com.supportress.emulator.MutableClock;
+import com.supportress.emulator.SampleEvents;
 import com.supportress.emulator.SentMail;
+import com.supportress.shared.schedule.ScheduleEvent;
 import com.supportress.shared.http.ClientErrorException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +48,7 @@ class IncidentResponseIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TEAM_MEMBER = "analyst@supportress.example";
+    private static final ScheduleEvent TICK = SampleEvents.load("incident-intake/timers-schedule.json", ScheduleEvent.class);
 
     private EmulatedStack stack;
     private MutableClock clock;
@@ -375,10 +378,10 @@ class IncidentResponseIT {
         triage.reply(answered.id(), "On it.", TEAM_MEMBER);
 
         clock.advance(Duration.ofHours(23).plusMinutes(59));
-        assertEquals(0, timers.handleRequest(Map.of(), null).markedOverdue(), "not yet past the target");
+        assertEquals(0, timers.handleRequest(TICK, null).markedOverdue(), "not yet past the target");
         clock.advance(Duration.ofMinutes(2));
-        TimersService.TimersResult first = timers.handleRequest(Map.of(), null);
-        TimersService.TimersResult second = timers.handleRequest(Map.of(), null);
+        TimersService.TimersResult first = timers.handleRequest(TICK, null);
+        TimersService.TimersResult second = timers.handleRequest(TICK, null);
 
         assertEquals(1, first.markedOverdue());
         assertEquals(1, first.alarmsPublished());
@@ -389,7 +392,7 @@ class IncidentResponseIT {
         assertTrue(published.get(0).contains("no first response within 24 hours"));
         assertEquals("first-response-overdue", lastEvent(unanswered.id()).type());
         triage.reply(unanswered.id(), "Sorry for the wait.", TEAM_MEMBER);
-        assertEquals(0, timers.handleRequest(Map.of(), null).alarmsPublished());
+        assertEquals(0, timers.handleRequest(TICK, null).alarmsPublished());
     }
 
     @Test
@@ -401,10 +404,10 @@ class IncidentResponseIT {
         assertTrue(SentMail.to(filed.reporter()).stream().noneMatch(m -> m.body().contains("We fixed it.")));
 
         clock.advance(TimersService.MAIL_GRACE.plusSeconds(1));
-        assertEquals(1, timers.handleRequest(Map.of(), null).mailsOwed(), "still refused: stays owed");
+        assertEquals(1, timers.handleRequest(TICK, null).mailsOwed(), "still refused: stays owed");
         stack.ses().createEmailIdentity(r -> r.emailIdentity(sender));
-        assertEquals(1, timers.handleRequest(Map.of(), null).mailsSettled());
-        assertEquals(0, timers.handleRequest(Map.of(), null).mailsSettled());
+        assertEquals(1, timers.handleRequest(TICK, null).mailsSettled());
+        assertEquals(0, timers.handleRequest(TICK, null).mailsSettled());
         assertEquals(1, SentMail.to(filed.reporter()).stream().filter(m -> m.body().contains("We fixed it.")).count());
     }
 
@@ -418,10 +421,10 @@ class IncidentResponseIT {
         Filed open = file("198.51.100.23", Optional.empty());
 
         clock.advance(Duration.ofDays(29));
-        assertEquals(0, timers.handleRequest(Map.of(), null).minimised(), "not yet past retention");
+        assertEquals(0, timers.handleRequest(TICK, null).minimised(), "not yet past retention");
         clock.advance(Duration.ofDays(1).plusMinutes(1));
-        assertEquals(1, timers.handleRequest(Map.of(), null).minimised());
-        assertEquals(0, timers.handleRequest(Map.of(), null).minimised(), "idempotent");
+        assertEquals(1, timers.handleRequest(TICK, null).minimised());
+        assertEquals(0, timers.handleRequest(TICK, null).minimised(), "idempotent");
 
         Map<String, AttributeValue> report = reportItem(filed.id());
         for (String personal : ReportCase.PERSONAL_ATTRIBUTES) {
@@ -466,7 +469,7 @@ class IncidentResponseIT {
         moveTo(filed.id(), ReportStatus.TRIAGING, ReportStatus.DUPLICATE, ReportStatus.RESOLVED);
 
         clock.advance(Duration.ofDays(30).plusMinutes(1));
-        assertEquals(1, timers.handleRequest(Map.of(), null).minimised());
+        assertEquals(1, timers.handleRequest(TICK, null).minimised());
 
         assertEquals(0, stack.s3().listObjectVersions(r -> r.bucket(bucket).prefix("reports/" + filed.id() + "/")).versions().size());
         assertEquals(0, stack.s3().listObjectVersions(r -> r.bucket(bucket).prefix("quarantine/reports/" + filed.id() + "/")).versions().size());

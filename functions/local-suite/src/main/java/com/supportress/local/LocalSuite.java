@@ -1,17 +1,16 @@
 package com.supportress.local;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.Emulator;
 import com.supportress.emulator.LocalFunction;
 import com.supportress.emulator.ParameterOverrides;
-import com.supportress.emulator.HandlerTypes;
-import com.supportress.emulator.LocalLambdaContext;
-import com.supportress.emulator.SampleEvents;
 import com.supportress.emulator.SamTemplate;
 
+import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -37,8 +36,7 @@ public final class LocalSuite {
     public static void main(String[] args) throws Exception {
         Map<String, String> parameters = ParameterOverrides.parse(System.getenv().getOrDefault("PARAMETER_OVERRIDES", ""));
         if (args.length == 2) {
-            invoke(args[0], Path.of(args[1]), parameters);
-            return;
+            System.exit(invoke(Emulator.endpoint(), args[0], Path.of(args[1]), parameters, System.out));
         }
         if (args.length != 0) {
             System.err.println("usage: LocalSuite [<FunctionLogicalId> <event.json>]");
@@ -47,25 +45,44 @@ public final class LocalSuite {
         serve(Integer.parseInt(System.getenv().getOrDefault("PORT", "3000")), parameters);
     }
 
-    private static void serve(int port, Map<String, String> parameters) throws Exception {
-        EmulatedStack stack = EmulatedStack.create(STACK_NAME, withLocalOrigin(parameters, port));
+    /** The suite while it runs: the stack on the emulator, every API route served, every queue polled. */
+    record Running(EmulatedStack stack, LocalFunctions functions, LocalHttpServer server, QueuePollers pollers) implements AutoCloseable {
+
+        int port() {
+            return server.port();
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.close();
+            pollers.close();
+            functions.close();
+        }
+    }
+
+    /** Stands template.yaml up on the emulator (keeping what is already there) and starts serving on the port. */
+    static Running start(URI endpoint, int port, Map<String, String> parameters) throws Exception {
+        EmulatedStack stack = EmulatedStack.create(endpoint, STACK_NAME, withLocalOrigin(parameters, port));
         LocalFunctions functions = new LocalFunctions(stack);
         LocalHttpServer server = new LocalHttpServer(stack, functions, port);
-        QueuePollers pollers = QueuePollers.start(stack, functions);
+        return new Running(stack, functions, server, QueuePollers.start(stack, functions));
+    }
+
+    private static void serve(int port, Map<String, String> parameters) throws Exception {
+        Running suite = start(Emulator.endpoint(), port, parameters);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
             try {
-                pollers.close();
-                functions.close();
+                suite.close();
             } catch (Exception e) {
                 System.err.println("closing functions: " + e);
             }
             stopped.countDown();
         }, "local-suite-stop"));
 
+        EmulatedStack stack = suite.stack();
         System.out.println("supportress local suite");
-        System.out.println("  API:      http://127.0.0.1:" + server.port());
+        System.out.println("  API:      http://127.0.0.1:" + suite.port());
         System.out.println("  emulator: " + stack.endpoint() + "   (AWS_ENDPOINT_URL=" + stack.endpoint() + " for the aws CLI)");
         System.out.println("  semantics: " + Emulator.semantics().summary());
         System.out.println("  stack:    " + STACK_NAME + " (tables, buckets and queues are named " + STACK_NAME + "-<LogicalId>)");
@@ -92,17 +109,29 @@ public final class LocalSuite {
         return withOrigin;
     }
 
-    private static void invoke(String logicalId, Path eventFile, Map<String, String> parameters) throws Exception {
+    /**
+     * Stands the stack up on the emulator (keeping what a running suite already made there), invokes one function once
+     * with the event file and prints what Lambda would return: the result, or the error payload with exit status 1.
+     */
+    static int invoke(URI endpoint, String logicalId, Path eventFile, Map<String, String> parameters, PrintStream out) throws Exception {
         if (!Files.isRegularFile(eventFile)) {
             throw new IllegalArgumentException("no event file " + eventFile.toAbsolutePath());
         }
-        EmulatedStack stack = EmulatedStack.create(STACK_NAME, parameters);
+        EmulatedStack stack = EmulatedStack.create(endpoint, STACK_NAME, parameters);
         LocalFunction function = LocalFunction.named(stack.template(), logicalId);
         try (LocalFunctions functions = new LocalFunctions(stack)) {
-            RequestHandler<Object, Object> handler = functions.handler(function);
-            Object event = SampleEvents.load(eventFile, HandlerTypes.inputType(handler.getClass()));
-            Object result = handler.handleRequest(event, LocalLambdaContext.forFunction(logicalId));
-            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+            LocalInvocation.Outcome outcome = LocalInvocation.invoke(functions, function, eventFile);
+            for (JsonNode answer : outcome.cloudFormationAnswers()) {
+                out.println("CloudFormation received: " + answer);
+            }
+            if (outcome.error().isPresent()) {
+                outcome.error().get().printStackTrace();
+                out.println(outcome.errorJson());
+                return 1;
+            }
+            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            out.println(json.writeValueAsString(json.readTree(outcome.resultJson())));
+            return 0;
         }
     }
 }

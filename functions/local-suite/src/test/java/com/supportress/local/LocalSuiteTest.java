@@ -1,11 +1,11 @@
 package com.supportress.local;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.supportress.emulator.HandlerTypes;
 import com.supportress.emulator.ParameterOverrides;
 import com.supportress.incident.IncidentIntakeHandler;
 import com.supportress.incident.IncidentNotificationRetryHandler;
+import com.supportress.shared.schedule.ScheduleEvent;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -38,6 +38,6 @@ class LocalSuiteTest {
     @Test
     void handlerInputTypeComesFromItsRequestHandlerTypeArgument() {
         assertEquals(APIGatewayV2HTTPEvent.class, HandlerTypes.inputType(IncidentIntakeHandler.class));
-        assertEquals(ScheduledEvent.class, HandlerTypes.inputType(IncidentNotificationRetryHandler.class));
+        assertEquals(ScheduleEvent.class, HandlerTypes.inputType(IncidentNotificationRetryHandler.class));
     }
 }

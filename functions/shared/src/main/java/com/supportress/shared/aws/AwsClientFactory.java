@@ -4,6 +4,7 @@ import com.supportress.shared.config.FunctionEnvironment;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Secondary;
 import jakarta.inject.Singleton;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -17,15 +18,22 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import java.time.Duration;
 
 /**
- * AWS clients, each built once per execution environment. A function gets only the clients whose
- * SDK module it declares: the others are skipped because their classes are absent.
+ * AWS clients, each built once per execution environment, with the function's {@link AwsCallLimits}. A function
+ * gets only the clients whose SDK module it declares: the others are skipped because their classes are absent.
  */
 @Factory
 public class AwsClientFactory {
 
+    /** Background limits unless the function registers its own (every HTTP function does, see HttpFunctionHandler). */
     @Singleton
-    AwsSettings awsSettings(FunctionEnvironment environment) {
-        return AwsSettings.from(environment);
+    @Secondary
+    AwsCallLimits backgroundCallLimits() {
+        return AwsCallLimits.BACKGROUND;
+    }
+
+    @Singleton
+    AwsSettings awsSettings(FunctionEnvironment environment, AwsCallLimits limits) {
+        return AwsSettings.from(environment, limits);
     }
 
     @Singleton
@@ -40,25 +48,25 @@ public class AwsClientFactory {
     @Singleton
     @Requires(classes = DynamoDbClient.class)
     DynamoDbClient dynamoDb(AwsSettings settings, SdkHttpClient httpClient) {
-        return settings.build(DynamoDbClient.builder(), httpClient);
+        return settings.build("DYNAMODB", DynamoDbClient.builder(), httpClient);
     }
 
     @Singleton
     @Requires(classes = SesV2Client.class)
     SesV2Client ses(AwsSettings settings, SdkHttpClient httpClient) {
-        return settings.build(SesV2Client.builder(), httpClient);
+        return settings.build("SESV2", SesV2Client.builder(), httpClient);
     }
 
     @Singleton
     @Requires(classes = SqsClient.class)
     SqsClient sqs(AwsSettings settings, SdkHttpClient httpClient) {
-        return settings.build(SqsClient.builder(), httpClient);
+        return settings.build("SQS", SqsClient.builder(), httpClient);
     }
 
     @Singleton
     @Requires(classes = S3Client.class)
     S3Client s3(AwsSettings settings, SdkHttpClient httpClient) {
-        return settings.build(S3Client.builder().forcePathStyle(settings.usesEmulator()), httpClient);
+        return settings.build("S3", S3Client.builder().forcePathStyle(settings.usesEmulator()), httpClient);
     }
 
     @Singleton
@@ -68,7 +76,7 @@ public class AwsClientFactory {
                 .region(settings.region())
                 .credentialsProvider(settings.credentials())
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.usesEmulator()).build());
-        settings.endpoint().ifPresent(builder::endpointOverride);
+        settings.endpointFor("S3").ifPresent(builder::endpointOverride);
         return builder.build();
     }
 }

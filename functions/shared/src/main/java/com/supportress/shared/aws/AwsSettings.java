@@ -13,19 +13,41 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
 
 import java.net.URI;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
- * Region, credentials and endpoint for every AWS client, read from the standard variables:
- * {@code AWS_REGION}, {@code AWS_ENDPOINT_URL} (an emulator such as moto or LocalStack when set) and
+ * Region, credentials, endpoints and call limits for every AWS client, read from the standard variables:
+ * {@code AWS_REGION}, {@code AWS_ENDPOINT_URL} (an emulator such as moto or LocalStack when set), the service-specific
+ * {@code AWS_ENDPOINT_URL_<SERVICE>} (e.g. {@code AWS_ENDPOINT_URL_SESV2}), which wins for its service, and
  * {@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}/{@code AWS_SESSION_TOKEN}.
  */
-public record AwsSettings(Region region, Optional<URI> endpoint, AwsCredentialsProvider credentials) {
+public record AwsSettings(Region region, Optional<URI> endpoint, Map<String, URI> serviceEndpoints,
+                          AwsCredentialsProvider credentials, AwsCallLimits limits) {
+
+    private static final String ENDPOINT = "AWS_ENDPOINT_URL";
+
+    public AwsSettings {
+        serviceEndpoints = Map.copyOf(serviceEndpoints);
+    }
+
+    /** One endpoint for every service, the SDK's default limits (a test pointing everything at one place). */
+    public AwsSettings(Region region, Optional<URI> endpoint, AwsCredentialsProvider credentials) {
+        this(region, endpoint, Map.of(), credentials, AwsCallLimits.BACKGROUND);
+    }
 
     public static AwsSettings from(FunctionEnvironment environment) {
+        return from(environment, AwsCallLimits.BACKGROUND);
+    }
+
+    public static AwsSettings from(FunctionEnvironment environment, AwsCallLimits limits) {
         Region region = Region.of(environment.get("AWS_REGION", environment.get("AWS_DEFAULT_REGION", "us-east-1")));
-        Optional<URI> endpoint = environment.find("AWS_ENDPOINT_URL").map(URI::create);
-        return new AwsSettings(region, endpoint, credentials(environment));
+        Optional<URI> endpoint = environment.find(ENDPOINT).map(URI::create);
+        Map<String, URI> serviceEndpoints = environment.variables().entrySet().stream()
+                .filter(variable -> variable.getKey().startsWith(ENDPOINT + "_") && !variable.getValue().isBlank())
+                .collect(Collectors.toMap(variable -> variable.getKey().substring(ENDPOINT.length() + 1), variable -> URI.create(variable.getValue())));
+        return new AwsSettings(region, endpoint, serviceEndpoints, credentials(environment), limits);
     }
 
     private static AwsCredentialsProvider credentials(FunctionEnvironment environment) {
@@ -47,8 +69,28 @@ public record AwsSettings(Region region, Optional<URI> endpoint, AwsCredentialsP
 
     public <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C build(
             B builder, SdkHttpClient httpClient, Region clientRegion) {
-        builder.region(clientRegion).credentialsProvider(credentials).httpClient(httpClient);
-        endpoint.ifPresent(builder::endpointOverride);
+        return build(builder, httpClient, clientRegion, endpoint);
+    }
+
+    /**
+     * A client of the service whose endpoint variable ends in {@code serviceId} ({@code AWS_ENDPOINT_URL_SESV2}: "SESV2"),
+     * pointed at that endpoint when it is set.
+     */
+    public <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C build(
+            String serviceId, B builder, SdkHttpClient httpClient) {
+        return build(builder, httpClient, region, endpointFor(serviceId));
+    }
+
+    /** The endpoint of one service: its own variable, else AWS_ENDPOINT_URL, else none (AWS itself). */
+    public Optional<URI> endpointFor(String serviceId) {
+        return Optional.ofNullable(serviceEndpoints.get(serviceId)).or(() -> endpoint);
+    }
+
+    private <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C build(
+            B builder, SdkHttpClient httpClient, Region clientRegion, Optional<URI> clientEndpoint) {
+        builder.region(clientRegion).credentialsProvider(credentials).httpClient(httpClient)
+                .overrideConfiguration(limits.applyTo(builder.overrideConfiguration()));
+        clientEndpoint.ifPresent(builder::endpointOverride);
         return builder.build();
     }
 

@@ -2,6 +2,7 @@ package com.supportress.shared.config;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.supportress.shared.aws.AwsCallLimits;
 import io.micronaut.context.ApplicationContext;
 import org.slf4j.MDC;
 
@@ -48,6 +49,14 @@ public abstract class FunctionHandler<I, O> implements RequestHandler<I, O>, Aut
 
     public ApplicationContext getApplicationContext() {
         return context;
+    }
+
+    /**
+     * Builds this function's AWS clients with these limits instead of the background defaults. Call it from the
+     * constructor, before any bean is used: clients are built once, on first use.
+     */
+    protected final void limitAwsCalls(AwsCallLimits limits) {
+        context.registerSingleton(AwsCallLimits.class, limits);
     }
 
     /** The Lambda context of the invocation under way on this thread; empty in tests that pass none. */

@@ -2,6 +2,7 @@ package com.supportress.shared.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.supportress.shared.aws.AwsCallLimits;
 import com.supportress.shared.config.FunctionHandler;
 import com.supportress.shared.config.SnapStartPriming;
 import com.supportress.shared.log.LogContext;
@@ -9,12 +10,14 @@ import io.micronaut.context.ApplicationContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
+
 /**
  * The adapter every HTTP function shares: API Gateway event in, routed to the function's service,
- * client errors turned into their 4xx JSON body, missing configuration into a 503 with Retry-After,
- * anything else logged and answered with a 500, and every answer given the same security headers
- * ({@link SecurityHeaders}).
- * Lambda calls the no-argument constructor; tests and the local suite pass their own context.
+ * client errors turned into their 4xx JSON body, server errors ({@link ServerError}) into a 503 with Retry-After
+ * (configuration missing, a dependency slow or unavailable) or a 500, and every answer given the same security
+ * headers ({@link SecurityHeaders}). Its AWS clients get the request path's call limits, so an answer comes
+ * before API Gateway's 29 s. Lambda calls the no-argument constructor; tests and the local suite pass their own context.
  */
 public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
@@ -25,6 +28,7 @@ public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HT
     private final SnapStartPriming priming;
 
     protected HttpFunctionHandler() {
+        limitAwsCalls(AwsCallLimits.REQUEST_PATH);
         this.routes = routes(getApplicationContext());
         this.json = getApplicationContext().getBean(JsonCodec.class);
         this.priming = SnapStartPriming.register(() -> prime(getApplicationContext()));
@@ -32,6 +36,7 @@ public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HT
 
     protected HttpFunctionHandler(ApplicationContext context) {
         super(context);
+        limitAwsCalls(AwsCallLimits.REQUEST_PATH);
         this.routes = routes(context);
         this.json = context.getBean(JsonCodec.class);
         this.priming = SnapStartPriming.register(() -> prime(context));
@@ -67,19 +72,24 @@ public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HT
             } catch (ClientErrorException e) {
                 ClientError error = e.error();
                 LOG.info("client error {} {}: {}", error.status(), request.path(), error.message());
-                ApiResponse response = ApiResponse.json(error.status(), json.write(new ErrorBody(error.message(), error.fields(), null)));
-                for (var header : error.headers().entrySet()) {
-                    response = response.withHeader(header.getKey(), header.getValue());
-                }
-                return response;
-            } catch (ServiceUnavailableException e) {
-                LOG.warn("unavailable {} {}: {}", request.method(), request.path(), e.getMessage());
-                return ApiResponse.json(503, json.write(new ErrorBody(e.getMessage(), null, request.requestId())))
-                        .withHeader("retry-after", Long.toString(e.retryAfter().toSeconds()));
+                return errorResponse(error.status(), new ErrorBody(error.message(), error.fields(), null), error.headers());
             } catch (RuntimeException e) {
-                LOG.error("request failed {} {}", request.method(), request.path(), e);
-                return ApiResponse.json(500, json.write(new ErrorBody("internal error", null, request.requestId())));
+                ServerError error = ServerError.of(e);
+                if (error instanceof ServerError.Internal) {
+                    LOG.error("request failed {} {}", request.method(), request.path(), e);
+                } else {
+                    LOG.warn("unavailable {} {}: {} ({})", request.method(), request.path(), error.message(), e.toString());
+                }
+                return errorResponse(error.status(), new ErrorBody(error.message(), null, request.requestId()), error.headers());
             }
         }
+    }
+
+    private ApiResponse errorResponse(int status, ErrorBody body, Map<String, String> headers) {
+        ApiResponse response = ApiResponse.json(status, json.write(body));
+        for (var header : headers.entrySet()) {
+            response = response.withHeader(header.getKey(), header.getValue());
+        }
+        return response;
     }
 }

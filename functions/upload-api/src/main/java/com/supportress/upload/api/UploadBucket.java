@@ -33,6 +33,10 @@ public class UploadBucket {
     public record UploadedPart(int partNumber, long size, String etag) {
     }
 
+    // S3 may take many seconds to assemble a large object: this call gets most of the request's 29 s, not the 4 s
+    // every other call of the request path gets (AwsCallLimits.REQUEST_PATH).
+    private static final Duration COMPLETE_WITHIN = Duration.ofSeconds(20);
+
     private final S3Client s3;
     private final S3Presigner presigner;
     private final String bucket;
@@ -76,7 +80,8 @@ public class UploadBucket {
                 .map(part -> CompletedPart.builder().partNumber(part.partNumber()).eTag(part.etag()).build())
                 .toList();
         s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(multipartUploadId).ifNoneMatch("*")
-                .multipartUpload(m -> m.parts(completed)));
+                .multipartUpload(m -> m.parts(completed))
+                .overrideConfiguration(o -> o.apiCallTimeout(COMPLETE_WITHIN).apiCallAttemptTimeout(COMPLETE_WITHIN)));
     }
 
     /** Aborting twice is fine: the second finds no upload, which is the state we want. */

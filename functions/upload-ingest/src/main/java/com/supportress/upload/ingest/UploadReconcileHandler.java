@@ -1,11 +1,11 @@
 package com.supportress.upload.ingest;
 
-import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.supportress.shared.config.FunctionHandler;
+import com.supportress.shared.schedule.ScheduleEvent;
 import io.micronaut.context.ApplicationContext;
 
 /** Lambda entry point for the schedule that re-drives uploads not replicated within 15 minutes. */
-public class UploadReconcileHandler extends FunctionHandler<ScheduledEvent, ReconcileService.Result> {
+public class UploadReconcileHandler extends FunctionHandler<ScheduleEvent, ReconcileService.Result> {
 
     public UploadReconcileHandler() {
     }
@@ -15,7 +15,7 @@ public class UploadReconcileHandler extends FunctionHandler<ScheduledEvent, Reco
     }
 
     @Override
-    public ReconcileService.Result execute(ScheduledEvent event) {
+    public ReconcileService.Result execute(ScheduleEvent event) {
         return getApplicationContext().getBean(ReconcileService.class).reconcile();
     }
 }

@@ -3,7 +3,6 @@ package com.supportress.upload.ingest;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.supportress.emulator.ApiGateway;
@@ -15,6 +14,7 @@ import com.supportress.emulator.SampleEvents;
 import com.supportress.emulator.SqsEvents;
 import com.supportress.shared.config.FunctionApplication;
 import com.supportress.shared.config.FunctionEnvironment;
+import com.supportress.shared.schedule.ScheduleEvent;
 import com.supportress.upload.api.UploadApiHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -270,7 +270,7 @@ class UploadIngestIT {
         clock.advance(Duration.ofMinutes(16));
 
         try (UploadReconcileHandler reconcile = new UploadReconcileHandler(stack.start("UploadReconcileFunction", clock))) {
-            ReconcileService.Result result = reconcile.handleRequest(SampleEvents.load("upload-ingest/reconcile-schedule.json", ScheduledEvent.class), null);
+            ReconcileService.Result result = reconcile.handleRequest(SampleEvents.load("upload-ingest/reconcile-schedule.json", ScheduleEvent.class), null);
             assertEquals(1, result.lagging());
             assertEquals(1, result.redriven());
             assertTrue(result.oldestLagSeconds() >= 15 * 60);
@@ -288,7 +288,7 @@ class UploadIngestIT {
         clock.advance(Duration.ofHours(25));
 
         try (UploadReconcileHandler reconcile = new UploadReconcileHandler(stack.start("UploadReconcileFunction", clock))) {
-            ReconcileService.Result result = reconcile.handleRequest(SampleEvents.load("upload-ingest/reconcile-schedule.json", ScheduledEvent.class), null);
+            ReconcileService.Result result = reconcile.handleRequest(SampleEvents.load("upload-ingest/reconcile-schedule.json", ScheduleEvent.class), null);
             assertEquals(0, result.lagging());
             assertEquals(1, result.expired());
         }

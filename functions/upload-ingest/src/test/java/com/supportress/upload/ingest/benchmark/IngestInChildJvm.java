@@ -18,7 +18,7 @@ public final class IngestInChildJvm {
     }
 
     public static void main(String[] args) throws Exception {
-        SQSEvent event = SampleEvents.load(Path.of(args[0]), SQSEvent.class);
+        SQSEvent event = (SQSEvent) SampleEvents.load(Path.of(args[0]), SQSEvent.class);
         try (UploadIngestHandler handler = new UploadIngestHandler()) {
             long start = System.nanoTime();
             SQSBatchResponse response = handler.handleRequest(event, null);
