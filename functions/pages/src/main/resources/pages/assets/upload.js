@@ -26,15 +26,27 @@ async function api(method, path, body) {
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await SignIn.bearerToken()}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const json = await response.json();
   if (response.status === 401) {
     await SignIn.signOut('Your session ended; sign in again.');
   }
   if (!response.ok) {
-    const fields = (json.fields || []).map((f) => `${f.field} ${f.message}`).join('; ');
-    throw new Error(`${json.detail || json.error || json.message}${fields ? ': ' + fields : ''}`);
+    throw new Error(await problemText(response));
   }
-  return json;
+  return response.json();
+}
+
+// Errors are RFC 9457 problem details: {type, title, status, detail, fields?: [{field, message}], requestId}.
+// Anything else (a gateway's own error page) is shown by its status alone.
+async function problemText(response) {
+  let problem = {};
+  try {
+    problem = await response.json();
+  } catch (ignored) {
+    // not JSON
+  }
+  const fields = (problem.fields || []).map((f) => `${f.field} ${f.message}`).join('; ');
+  const what = fields || problem.detail || problem.title || `HTTP ${response.status}`;
+  return `${problem.title || 'Request failed'} (${response.status}): ${what}${problem.requestId ? ` [request ${problem.requestId}]` : ''}`;
 }
 
 // One PUT to a presigned URL with the headers it was signed over; resolves with the ETag S3 returns.

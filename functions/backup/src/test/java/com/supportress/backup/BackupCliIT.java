@@ -4,6 +4,7 @@ import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.SampleEvents;
 import com.supportress.shared.config.FunctionEnvironment;
 import com.supportress.shared.schedule.ScheduleEvent;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Integration tier: the operator's command line against the emulator, with the restore function's environment. */
+@Tag("emulator")
 class BackupCliIT {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -8,6 +8,7 @@ import com.supportress.shared.aws.AwsSettings;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -42,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Integration tier: the table's emulator dies in the middle of a backup. The table lives on a moto this
  * test starts and kills itself after the first Scan page; the backup buckets live on the shared emulator.
  */
+@Tag("emulator")
 class BackupFaultIT {
 
     private static final String TABLE = "faulty";

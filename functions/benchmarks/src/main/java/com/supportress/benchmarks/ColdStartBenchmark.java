@@ -59,7 +59,8 @@ public final class ColdStartBenchmark {
             if (benchmark.isEmpty()) {
                 continue;
             }
-            Path zip = root.resolve((String) stack.template().functionProperties(function.logicalId()).get("CodeUri"));
+            // CodeUri is the directory Maven assembles; the zip beside it holds the same entries.
+            Path zip = root.resolve(stack.template().functionProperties(function.logicalId()).get("CodeUri") + ".zip");
             Path libs = unzip(zip, work.resolve(function.logicalId()));
             Path event = root.resolve((String) benchmark.get("Event"));
             Map<String, String> environment = new LinkedHashMap<>(stack.environment(function.logicalId()).variables());

@@ -23,6 +23,9 @@ public record BillingEvent(
         Optional<DunningNotice> dunning,
         Optional<String> notApplied) {
 
+    /** 9999-12-31T23:59:59Z: no provider event is dated later, and every time up to it fits a watermark's 15 digits of millis. */
+    static final long LATEST_EPOCH_SECOND = 253_402_300_799L;
+
     public BillingEvent {
         changes = List.copyOf(changes);
     }

@@ -59,7 +59,12 @@ public class BillingWebhooksHandler extends HttpFunctionHandler {
                     if (!provider.matches("stripe|chargebee|stripe-charge")) {
                         throw new ClientErrorException(ClientError.InvalidFields.of("provider", "must be stripe, chargebee or stripe-charge"));
                     }
-                    AccountView view = billing.account(provider + "#" + request.pathParameter("customerId"));
+                    String customerId = request.pathParameter("customerId");
+                    if (!Payload.isId(customerId)) {
+                        // No provider id looks like this, and a key beyond DynamoDB's size limit would fail the query.
+                        throw new ClientErrorException(new ClientError.NotFound("no billing state or events for " + provider + "#…"));
+                    }
+                    AccountView view = billing.account(provider + "#" + customerId);
                     if (view.isEmpty()) {
                         throw new ClientErrorException(new ClientError.NotFound("no billing state or events for " + view.account()));
                     }

@@ -34,9 +34,9 @@ final class ChargebeeEvents {
 
     /** Reads the envelope; a missing id, type, time or content is a malformed event, refused before anything is stored. */
     static BillingEvent reduce(Payload event) {
-        String eventId = event.requiredText("id");
-        String type = event.requiredText("event_type");
-        Instant occurredAt = Instant.ofEpochSecond(event.requiredNumber("occurred_at"));
+        String eventId = event.requiredId("id");
+        String type = event.requiredId("event_type");
+        Instant occurredAt = event.requiredEpochSecond("occurred_at");
         Payload content = event.object("content");
         try {
             return reduceContent(eventId, type, occurredAt, content);
@@ -53,14 +53,14 @@ final class ChargebeeEvents {
             case "payment_failed" -> payment(eventId, type, occurredAt, content, "failed", 1, "past_due");
             case "payment_refunded" -> refund(eventId, type, occurredAt, content);
             default -> new BillingEvent(Provider.CHARGEBEE, eventId, type, occurredAt,
-                    content.text("customer.id").map(ChargebeeEvents::account), List.of(), Optional.empty());
+                    content.id("customer.id").map(ChargebeeEvents::account), List.of(), Optional.empty());
         };
     }
 
     private static BillingEvent subscription(String eventId, String type, Instant at, Payload content) {
         Payload subscription = content.object("subscription");
-        String account = account(subscription.requiredText("customer_id"));
-        String id = subscription.requiredText("id");
+        String account = account(subscription.requiredId("customer_id"));
+        String id = subscription.requiredId("id");
         String providerStatus = subscription.requiredText("status");
         Map<String, AttributeValue> fields = new HashMap<>();
         fields.put("subscriptionId", AttributeValue.fromS(id));
@@ -80,7 +80,7 @@ final class ChargebeeEvents {
 
     private static StateChange customer(String eventId, Instant at, String account, Payload customer) {
         Map<String, AttributeValue> fields = new HashMap<>();
-        fields.put("customerId", AttributeValue.fromS(customer.requiredText("id")));
+        fields.put("customerId", AttributeValue.fromS(customer.requiredId("id")));
         fields.put("billingEmail", s(customer.text("email")));
         fields.put("customerDeleted", AttributeValue.fromBool(customer.flag("deleted")));
         return new StateChange(account, BillingStore.ACCOUNT_ITEM, "customer", version(customer, at, 1, eventId), fields);
@@ -89,9 +89,9 @@ final class ChargebeeEvents {
     private static BillingEvent payment(String eventId, String type, Instant at, Payload content,
                                         String paymentStatus, int rank, String dunningStage) {
         Payload transaction = content.object("transaction");
-        String account = account(transaction.requiredText("customer_id"));
-        Optional<String> invoiceId = content.text("invoice.id").or(() -> transaction.text("linked_invoices.0.invoice_id"));
-        String invoice = invoiceId.orElseGet(() -> transaction.requiredText("id"));
+        String account = account(transaction.requiredId("customer_id"));
+        Optional<String> invoiceId = content.id("invoice.id").or(() -> transaction.id("linked_invoices.0.invoice_id"));
+        String invoice = invoiceId.orElseGet(() -> transaction.requiredId("id"));
         Map<String, AttributeValue> fields = new HashMap<>();
         fields.put("lastInvoiceId", AttributeValue.fromS(invoice));
         fields.put("lastPaymentStatus", AttributeValue.fromS(paymentStatus));
@@ -112,9 +112,9 @@ final class ChargebeeEvents {
 
     private static BillingEvent refund(String eventId, String type, Instant at, Payload content) {
         Payload transaction = content.object("transaction");
-        String account = account(transaction.requiredText("customer_id"));
+        String account = account(transaction.requiredId("customer_id"));
         Map<String, AttributeValue> fields = new HashMap<>();
-        fields.put("lastRefundChargeId", AttributeValue.fromS(transaction.requiredText("id")));
+        fields.put("lastRefundChargeId", AttributeValue.fromS(transaction.requiredId("id")));
         fields.put("lastRefundAmount", n(transaction.number("amount")));
         fields.put("lastRefundCurrency", s(transaction.text("currency_code")));
         fields.put("lastRefundAt", AttributeValue.fromN(Long.toString(at.getEpochSecond())));
@@ -128,7 +128,11 @@ final class ChargebeeEvents {
      * a finer and truer order than the event's whole-second {@code occurred_at}, which it falls back to.
      */
     private static Watermark version(Payload resource, Instant at, int rank, String eventId) {
-        return new Watermark(resource.number("resource_version").orElse(at.toEpochMilli()), rank, eventId);
+        long version = resource.number("resource_version").orElse(at.toEpochMilli());
+        if (version < 0 || version > Watermark.MAX_EPOCH_MILLIS) {
+            throw new MalformedEventException("resource_version is out of range");
+        }
+        return new Watermark(version, rank, eventId);
     }
 
     private static String account(String customerId) {

@@ -1,12 +1,17 @@
 package com.supportress.billing;
 
+import com.supportress.shared.http.JsonFields;
 import io.micronaut.json.tree.JsonNode;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
+import java.time.Instant;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** Read-only access to a provider's JSON object by dotted path ({@code items.data.0.price.id}); absent and null read alike. */
 record Payload(JsonNode node) {
+
+    private static final Pattern ID = Pattern.compile("[\\x21-\\x7e]{1,255}");
 
     Optional<JsonNode> at(String path) {
         JsonNode current = node;
@@ -29,12 +34,43 @@ record Payload(JsonNode node) {
         return text(path).orElseThrow(() -> new MalformedEventException(path + " is missing"));
     }
 
+    /** A provider id: it becomes part of a DynamoDB key, whose size is capped, so 1 to 255 visible ASCII characters. */
+    String requiredId(String path) {
+        String id = requiredText(path);
+        if (!isId(id)) {
+            throw new MalformedEventException(path + " is not an id (1 to 255 visible ASCII characters)");
+        }
+        return id;
+    }
+
+    Optional<String> id(String path) {
+        return text(path).filter(Payload::isId);
+    }
+
+    static boolean isId(String value) {
+        return ID.matcher(value).matches();
+    }
+
+    /** A whole number that fits a long; any other number (1.5, 1e300, 2^63) is malformed, never rounded or wrapped. */
     Optional<Long> number(String path) {
-        return at(path).filter(JsonNode::isNumber).map(JsonNode::getLongValue);
+        Optional<JsonNode> node = at(path).filter(JsonNode::isNumber);
+        if (node.isPresent() && JsonFields.exactLong(node.get()).isEmpty()) {
+            throw new MalformedEventException(path + " is not a whole number within 64 bits");
+        }
+        return node.flatMap(JsonFields::exactLong);
     }
 
     long requiredNumber(String path) {
         return number(path).orElseThrow(() -> new MalformedEventException(path + " is missing or not a number"));
+    }
+
+    /** A time in epoch seconds, from 1970 to the end of year 9999 (what an Instant, a watermark and DynamoDB's TTL all take). */
+    Instant requiredEpochSecond(String path) {
+        long seconds = requiredNumber(path);
+        if (seconds < 0 || seconds > BillingEvent.LATEST_EPOCH_SECOND) {
+            throw new MalformedEventException(path + " is not a time between 1970 and 9999");
+        }
+        return Instant.ofEpochSecond(seconds);
     }
 
     boolean flag(String path) {

@@ -30,20 +30,17 @@ final class StripeEvents {
     private StripeEvents() {
     }
 
-    /** A verified (or API-listed) event; its data object is read as the raw JSON Stripe sent, whatever its API version. */
+    /**
+     * A verified (or API-listed) event; its data object is read as the raw JSON Stripe sent, whatever its API version.
+     * An envelope without a usable id, type, time or object is malformed (a 400 for a webhook, nothing stored).
+     */
     static BillingEvent reduce(com.stripe.model.Event event, JsonCodec json) {
-        if (event.getId() == null || event.getType() == null || event.getCreated() == null || event.getData() == null) {
-            throw new MalformedEventException("a Stripe event needs id, type, created and data");
-        }
-        String raw = event.getDataObjectDeserializer().getRawJson();
-        if (raw == null) {
-            throw new MalformedEventException("data.object is missing");
-        }
-        JsonNode object = json.read(raw.getBytes(StandardCharsets.UTF_8), JsonNode.class);
-        if (object == null || !object.isObject()) {
-            throw new MalformedEventException("data.object is not an object");
-        }
-        return reduce(event.getId(), event.getType(), event.getCreated(), new Payload(object));
+        // The event as stripe-java holds it, data.object included (it has no getter for that raw JSON), read by our strict reader.
+        Payload envelope = new Payload(json.parse(event.toJson().getBytes(StandardCharsets.UTF_8)));
+        String eventId = envelope.requiredId("id");
+        String type = envelope.requiredId("type");
+        Instant created = envelope.requiredEpochSecond("created");
+        return reduce(eventId, type, created.getEpochSecond(), envelope.object("data.object"));
     }
 
     static BillingEvent reduce(String eventId, String type, long created, Payload object) {
@@ -66,16 +63,16 @@ final class StripeEvents {
             case "invoice.payment_failed" -> invoice(eventId, type, occurredAt, object, "failed", 1, "past_due");
             case "charge.refunded" -> refund(eventId, type, occurredAt, object);
             case "charge.dispute.created" -> dispute(eventId, type, occurredAt, object);
-            default -> new BillingEvent(Provider.STRIPE, eventId, type, occurredAt, object.text("customer")
+            default -> new BillingEvent(Provider.STRIPE, eventId, type, occurredAt, object.id("customer")
                     .map(customer -> BillingEvent.accountKey(Provider.STRIPE, customer)), List.of(), Optional.empty());
         };
     }
 
     private static BillingEvent customer(String eventId, String type, Instant at, Payload customer) {
-        String account = account(customer.requiredText("id"));
+        String account = account(customer.requiredId("id"));
         boolean deleted = type.equals("customer.deleted") || customer.flag("deleted");
         Map<String, AttributeValue> fields = new HashMap<>();
-        fields.put("customerId", AttributeValue.fromS(customer.requiredText("id")));
+        fields.put("customerId", AttributeValue.fromS(customer.requiredId("id")));
         fields.put("billingEmail", s(customer.text("email")));
         fields.put("customerDeleted", AttributeValue.fromBool(deleted));
         fields.put("accountReference", s(customer.text("metadata.account_id")));
@@ -84,9 +81,9 @@ final class StripeEvents {
     }
 
     private static BillingEvent checkout(String eventId, String type, Instant at, Payload session) {
-        String account = account(session.requiredText("customer"));
+        String account = account(session.requiredId("customer"));
         Map<String, AttributeValue> fields = new HashMap<>();
-        fields.put("checkoutSessionId", AttributeValue.fromS(session.requiredText("id")));
+        fields.put("checkoutSessionId", AttributeValue.fromS(session.requiredId("id")));
         // client_reference_id is the Supportress account the checkout was opened for.
         fields.put("checkoutAccountReference", s(session.text("client_reference_id")));
         fields.put("checkoutSubscriptionId", s(session.text("subscription")));
@@ -96,8 +93,8 @@ final class StripeEvents {
     }
 
     private static BillingEvent subscription(String eventId, String type, Instant at, Payload subscription) {
-        String account = account(subscription.requiredText("customer"));
-        String id = subscription.requiredText("id");
+        String account = account(subscription.requiredId("customer"));
+        String id = subscription.requiredId("id");
         String status = subscription.requiredText("status");
         Map<String, AttributeValue> fields = new HashMap<>();
         fields.put("subscriptionId", AttributeValue.fromS(id));
@@ -116,8 +113,8 @@ final class StripeEvents {
 
     private static BillingEvent invoice(String eventId, String type, Instant at, Payload invoice,
                                         String paymentStatus, int rank, String dunningStage) {
-        String account = account(invoice.requiredText("customer"));
-        String invoiceId = invoice.requiredText("id");
+        String account = account(invoice.requiredId("customer"));
+        String invoiceId = invoice.requiredId("id");
         Map<String, AttributeValue> fields = new HashMap<>();
         fields.put("lastInvoiceId", AttributeValue.fromS(invoiceId));
         fields.put("lastPaymentStatus", AttributeValue.fromS(paymentStatus));
@@ -135,9 +132,9 @@ final class StripeEvents {
     }
 
     private static BillingEvent refund(String eventId, String type, Instant at, Payload charge) {
-        String account = account(charge.requiredText("customer"));
+        String account = account(charge.requiredId("customer"));
         Map<String, AttributeValue> fields = new HashMap<>();
-        fields.put("lastRefundChargeId", AttributeValue.fromS(charge.requiredText("id")));
+        fields.put("lastRefundChargeId", AttributeValue.fromS(charge.requiredId("id")));
         fields.put("lastRefundAmount", n(charge.number("amount_refunded")));
         fields.put("lastRefundCurrency", s(charge.text("currency")));
         fields.put("lastRefundAt", AttributeValue.fromN(Long.toString(at.getEpochSecond())));
@@ -147,8 +144,8 @@ final class StripeEvents {
 
     /** A dispute names its charge, not the customer: it is kept under the charge, where operators look it up. */
     private static BillingEvent dispute(String eventId, String type, Instant at, Payload dispute) {
-        String chargeKey = "stripe-charge#" + dispute.requiredText("charge");
-        String id = dispute.requiredText("id");
+        String chargeKey = "stripe-charge#" + dispute.requiredId("charge");
+        String id = dispute.requiredId("id");
         Map<String, AttributeValue> fields = new HashMap<>();
         fields.put("disputeId", AttributeValue.fromS(id));
         fields.put("disputeStatus", s(dispute.text("status")));

@@ -76,21 +76,30 @@ public class StripeReconciler {
         } catch (StripeException e) {
             throw new IllegalStateException("listing Stripe events failed: " + e.getMessage(), e);
         }
-        events.sort(Comparator.comparing(Event::getCreated).thenComparing(Event::getId));
+        // Read every listed event first, with the same rules as a webhook: one that cannot be read must not hold up the rest.
+        List<BillingEvent> readable = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
+        for (Event event : events) {
+            try {
+                readable.add(StripeEvents.reduce(event, json));
+            } catch (MalformedEventException | JsonCodec.MalformedJsonException e) {
+                unreadable.add(e.getMessage());
+            }
+        }
+        readable.sort(Comparator.comparing(BillingEvent::occurredAt).thenComparing(BillingEvent::eventId));
         int applied = 0;
         int ignored = 0;
         int seen = 0;
         int deferred = 0;
-        for (Event event : events) {
-            BillingEvent reduced = StripeEvents.reduce(event, json);
-            Optional<String> ahead = billing.fieldAheadOfNow(reduced);
+        for (BillingEvent event : readable) {
+            Optional<String> ahead = billing.fieldAheadOfNow(event);
             if (ahead.isPresent()) {
                 // Listed again by a later run (the cursor overlaps), once our clock has caught up with Stripe's.
-                LOG.warn("event {} deferred: its {} is ahead of our clock", event.getId(), ahead.get());
+                LOG.warn("event {} deferred: its {} is ahead of our clock", event.eventId(), ahead.get());
                 deferred++;
                 continue;
             }
-            switch (billing.receive(reduced, "reconciliation")) {
+            switch (billing.receive(event, "reconciliation")) {
                 case APPLIED -> applied++;
                 case IGNORED -> ignored++;
                 case DUPLICATE -> seen++;
@@ -99,6 +108,10 @@ public class StripeReconciler {
         store.advanceReconciliationCursor(listedUntil);
         Result result = new Result(events.size(), applied, ignored, seen, deferred);
         LOG.info("stripe reconciliation listed={} applied={} ignored={} alreadySeen={} deferred={}", result.listed(), applied, ignored, seen, deferred);
+        if (!unreadable.isEmpty()) {
+            // After the others are applied and the cursor moved: the failed invocation raises the reconciliation alarm.
+            throw new IllegalStateException(unreadable.size() + " listed Stripe events cannot be read, first: " + unreadable.get(0));
+        }
         return result;
     }
 

@@ -5,6 +5,7 @@ import com.stripe.model.Event;
 import com.stripe.net.Webhook;
 import com.supportress.shared.http.ClientError;
 import com.supportress.shared.http.ClientErrorException;
+import com.supportress.shared.http.JsonCodec;
 import jakarta.inject.Singleton;
 
 import java.nio.charset.StandardCharsets;
@@ -24,11 +25,13 @@ public class StripeSignatureVerifier {
     private final WebhookSecretsSource secrets;
     private final BillingConfig config;
     private final Clock clock;
+    private final JsonCodec json;
 
-    public StripeSignatureVerifier(WebhookSecretsSource secrets, BillingConfig config, Clock clock) {
+    public StripeSignatureVerifier(WebhookSecretsSource secrets, BillingConfig config, Clock clock, JsonCodec json) {
         this.secrets = secrets;
         this.config = config;
         this.clock = clock;
+        this.json = json;
     }
 
     public Event verify(byte[] body, Optional<String> signatureHeader) {
@@ -50,6 +53,13 @@ public class StripeSignatureVerifier {
                 continue;
             }
             // Only a signed body is parsed: constructEvent parses before it verifies, so it runs after the check.
+            // First our strict reader, so stripe-java's lenient, recursive Gson never sees deep nesting, ill-formed
+            // Unicode, duplicate names or trailing data (Gson would stop at the first value, or overflow the stack).
+            try {
+                json.parse(body);
+            } catch (JsonCodec.MalformedJsonException e) {
+                throw refused("body is not accepted JSON: " + e.getMessage());
+            }
             try {
                 return Webhook.constructEvent(payload, header, secret, tolerance, clock);
             } catch (SignatureVerificationException | RuntimeException e) {

@@ -9,8 +9,11 @@ package com.supportress.billing;
  */
 public record Watermark(long epochMillis, int rank, String eventId) implements Comparable<Watermark> {
 
+    /** The largest time the fixed width of {@link #encoded()} holds. */
+    static final long MAX_EPOCH_MILLIS = 999_999_999_999_999L;
+
     public Watermark {
-        if (epochMillis < 0 || rank < 0 || rank > 99) {
+        if (epochMillis < 0 || epochMillis > MAX_EPOCH_MILLIS || rank < 0 || rank > 99) {
             throw new IllegalArgumentException("watermark out of range");
         }
     }

@@ -10,6 +10,7 @@ import com.supportress.emulator.EmulatorSemantics;
 import com.supportress.emulator.SentMail;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Integration tier: billing webhooks against the emulator (moto unless AWS_ENDPOINT_URL is set), one fresh stack per test. */
+@Tag("emulator")
 class BillingWebhooksIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -98,7 +100,7 @@ class BillingWebhooksIT {
 
             assertEquals(503, refused.getStatusCode(), refused.getBody());
             assertEquals(Long.toString(WebhookSecretsSource.RECHECK_UNCONFIGURED_AFTER.toSeconds()), refused.getHeaders().get("retry-after"));
-            assertTrue(JSON.readTree(refused.getBody()).has("error"), refused.getBody());
+            assertEquals("https://supportress.example/problems/service-unavailable", JSON.readTree(refused.getBody()).get("type").asText(), refused.getBody());
             assertTrue(deployed.items("BillingEventsTable").isEmpty(), "nothing recorded");
 
             JsonNode generated = JSON.readTree(EmulatedSecrets.client(deployed.stack)
@@ -390,6 +392,67 @@ class BillingWebhooksIT {
     }
 
     @Test
+    void signedStripeEventWithEmptyDataIsRefusedWith400NotA500AndNothingStored() {
+        ObjectNode event = BillingSamples.stripe("invoice.paid");
+        event.putObject("data");
+        assertRefused(billing.stripe(event), 400);
+    }
+
+    @Test
+    void signedStripeEventWithEmptyIdIsRefusedAndNothingStoredUnderStripeColon() {
+        ObjectNode event = BillingSamples.stripe("invoice.paid");
+        event.put("id", "");
+        assertRefused(billing.stripe(event), 400);
+    }
+
+    @Test
+    void signedStripeEventCreatedBefore1970OrAfter9999IsRefusedWith400NotA500() {
+        for (long created : new long[] {-1, 253_402_300_800L, Long.MAX_VALUE}) {
+            ObjectNode event = BillingSamples.stripe("invoice.paid");
+            event.put("created", created);
+            assertRefused(billing.stripe(event), 400);
+        }
+    }
+
+    @Test
+    void signedStripeEventNested100000LevelsDeepIsA400NotAStackOverflow() {
+        ObjectNode event = BillingSamples.stripe("invoice.paid");
+        String body = event.toString().replace("\"object\":\"invoice\"", "\"object\":" + "[".repeat(100_000) + "]".repeat(100_000));
+        assertRefused(billing.stripe(body), 400);
+    }
+
+    @Test
+    void signedStripeEventFollowedByMoreDataOrWithAnUnpairedSurrogateIsRefused() {
+        String body = BillingSamples.stripe("invoice.paid").toString();
+        assertRefused(billing.stripe(body + "{}"), 400);
+        assertRefused(billing.stripe(body.replace("\"id\":\"evt_", "\"id\":\"\\ud800evt_")), 400);
+    }
+
+    @Test
+    void chargebeeEventWithATimeThatIsNoTimeIsRefusedWith400NotA500() {
+        for (String occurredAt : new String[] {"-1", "1.5e300", "9223372036854775808"}) {
+            String body = BillingSamples.chargebee("payment_failed").toString()
+                    .replaceFirst("\"occurred_at\":\\d+", "\"occurred_at\":" + occurredAt);
+            assertRefused(billing.send(BillingStack.chargebeeRequest(body, BillingStack.CHARGEBEE_USER + ":" + BillingStack.CHARGEBEE_PASSWORD)), 400);
+        }
+    }
+
+    @Test
+    void chargebeeEventWithNegativeResourceVersionIsRecordedButChangesNoState() {
+        ObjectNode event = BillingSamples.chargebee("subscription_renewed");
+        ((ObjectNode) event.at("/content/subscription")).put("resource_version", -1);
+        APIGatewayV2HTTPResponse response = billing.chargebee(event);
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        assertEquals(1, billing.items("BillingEventsTable").size());
+        assertTrue(billing.items("BillingStateTable").isEmpty());
+    }
+
+    @Test
+    void operatorReadPathAnswers404ForACustomerIdNoProviderIssuesInsteadOfA500() {
+        assertEquals(404, billing.account("stripe", "x".repeat(3000)).getStatusCode());
+    }
+
+    @Test
     void chargebeeCancellationArrivingBeforeRenewalWins() {
         billing.chargebee(BillingSamples.chargebee("subscription_cancelled"));
         billing.chargebee(BillingSamples.chargebee("subscription_renewed"));
@@ -418,7 +481,7 @@ class BillingWebhooksIT {
         APIGatewayV2HTTPResponse response = billing.account("stripe", "cus_Tunknown");
 
         assertEquals(404, response.getStatusCode());
-        assertTrue(JSON.readTree(response.getBody()).get("error").asText().contains("stripe#cus_Tunknown"));
+        assertTrue(JSON.readTree(response.getBody()).get("detail").asText().contains("stripe#cus_Tunknown"));
     }
 
     @Test
@@ -430,7 +493,7 @@ class BillingWebhooksIT {
 
     private void assertRefused(APIGatewayV2HTTPResponse response, int status) {
         assertEquals(status, response.getStatusCode(), response.getBody());
-        assertTrue(response.getBody().contains("\"error\""));
+        assertEquals("application/problem+json", response.getHeaders().get("content-type"));
         assertTrue(billing.items("BillingEventsTable").isEmpty(), "no event recorded");
         assertTrue(billing.items("BillingStateTable").isEmpty(), "no state written");
     }

@@ -1,6 +1,9 @@
 package com.supportress.billing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.stripe.model.Event;
+import com.stripe.net.ApiResource;
+import com.supportress.shared.http.JsonCodec;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -109,6 +112,85 @@ class ProviderEventsTest {
         BillingEvent reduced = stripe(event);
         assertFalse(reduced.handled());
         assertTrue(reduced.notApplied().orElseThrow().contains("customer"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{}", "{\"previous_attributes\":{}}"})
+    void stripeEventWithoutADataObjectIsMalformed(String data) {
+        ObjectNode event = BillingSamples.stripe("invoice.paid");
+        event.set("data", jackson(data));
+        assertThrows(MalformedEventException.class, () -> stripeEnvelope(event));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"\"", "\" \"", "null", "\"evt with space\"", "12"})
+    void stripeEventWithoutAUsableIdIsMalformedSoNothingIsStoredUnderStripeColon(String id) {
+        ObjectNode event = BillingSamples.stripe("invoice.paid");
+        event.set("id", jackson(id));
+        if (id.equals("12")) {
+            assertEquals("12", stripeEnvelope(event).eventId(), "Gson reads a number as its text; a usable id");
+            return;
+        }
+        assertThrows(MalformedEventException.class, () -> stripeEnvelope(event));
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {-1, Long.MIN_VALUE, 253_402_300_800L, Long.MAX_VALUE})
+    void stripeEventCreatedBefore1970OrAfter9999IsMalformed(long created) {
+        ObjectNode event = BillingSamples.stripe("invoice.paid");
+        event.put("created", created);
+        assertThrows(MalformedEventException.class, () -> stripeEnvelope(event));
+    }
+
+    @Test
+    void stripeEnvelopeReadThroughStripeJavaKeepsTheObject() {
+        BillingEvent event = stripeEnvelope(BillingSamples.stripe("invoice.paid"));
+        assertEquals(stripe(BillingSamples.stripe("invoice.paid")), event);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "1.5e300", "9223372036854775808", "1.5", "\"1700000000\"", "null"})
+    void chargebeeOccurredAtThatIsNoTimeIsMalformed(String occurredAt) {
+        ObjectNode event = BillingSamples.chargebee("payment_succeeded");
+        event.set("occurred_at", jackson(occurredAt));
+        assertThrows(MalformedEventException.class, () -> chargebee(event));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"\"", "\"x\".repeat(256)", "\"a\\u2028b\""})
+    void chargebeeEventWithoutAUsableIdIsMalformed(String id) {
+        ObjectNode event = BillingSamples.chargebee("payment_succeeded");
+        event.set("id", jackson(id.endsWith(".repeat(256)") ? "\"" + "x".repeat(256) + "\"" : id));
+        assertThrows(MalformedEventException.class, () -> chargebee(event));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "1e300", "9223372036854775808", "2.5", "1000000000000000"})
+    void chargebeeResourceVersionOutOfRangeIsRecordedButNotApplied(String number) {
+        ObjectNode version = BillingSamples.chargebee("subscription_renewed");
+        ((ObjectNode) version.at("/content/subscription")).set("resource_version", jackson(number));
+        assertTrue(chargebee(version).notApplied().isPresent());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1e300", "9223372036854775808", "2.5"})
+    void chargebeeAmountThatIsNoWholeNumberIsRecordedButNotApplied(String number) {
+        ObjectNode amount = BillingSamples.chargebee("payment_succeeded");
+        ((ObjectNode) amount.at("/content/transaction")).set("amount", jackson(number));
+        assertTrue(chargebee(amount).notApplied().isPresent());
+    }
+
+    private static BillingEvent stripeEnvelope(ObjectNode event) {
+        Event parsed = ApiResource.GSON.fromJson(event.toString(), Event.class);
+        return StripeEvents.reduce(parsed, new JsonCodec(JSON));
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode jackson(String json) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void assertKeepsNoCardData(BillingEvent event) {

@@ -6,6 +6,7 @@ import com.supportress.emulator.SentMail;
 import com.supportress.shared.schedule.ScheduleEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -14,9 +15,11 @@ import java.util.Optional;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Integration tier: Stripe reconciliation against the emulator and a local stand-in for Stripe's Events API. */
+@Tag("emulator")
 class StripeReconciliationIT {
 
     private BillingStack billing;
@@ -81,6 +84,22 @@ class StripeReconciliationIT {
         assertEquals(new StripeReconciler.Result(1, 0, 0, 1, 0), second);
         assertEquals(Long.toString(now - Duration.ofMinutes(10).toSeconds()), stripeApi.calls.get(0).query().get("created[gte]"));
         assertEquals(1, SentMail.to(contact).size());
+    }
+
+    @Test
+    void aListedEventThatCannotBeReadFailsTheRunOnlyAfterTheOthersAreApplied() {
+        long now = billing.clock.instant().getEpochSecond();
+        ObjectNode unreadable = created(BillingSamples.stripe("invoice.paid"), now - 300);
+        unreadable.putObject("data");
+        unreadable.put("id", "");
+        ObjectNode missedFailure = created(BillingSamples.stripe("invoice.payment_failed"), now - 200);
+        List.of(unreadable, missedFailure).forEach(stripeApi::add);
+
+        IllegalStateException failed = assertThrows(IllegalStateException.class, this::run);
+
+        assertTrue(failed.getMessage().startsWith("1 listed Stripe events cannot be read"), failed.getMessage());
+        assertEquals("past_due", billing.stateItem("stripe#cus_TdemoAcme0001", "ACCOUNT").get("dunningStage").s());
+        assertEquals("reconciliation", billing.eventItem("stripe:" + missedFailure.get("id").asText()).get("source").s());
     }
 
     @Test

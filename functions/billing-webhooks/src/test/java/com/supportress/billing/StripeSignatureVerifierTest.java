@@ -5,6 +5,7 @@ import com.supportress.emulator.MutableClock;
 import com.supportress.shared.config.FunctionEnvironment;
 import com.supportress.shared.http.ClientError;
 import com.supportress.shared.http.ClientErrorException;
+import com.supportress.shared.http.JsonCodec;
 import com.supportress.shared.http.ServiceUnavailableException;
 import io.micronaut.json.JsonMapper;
 import org.junit.jupiter.api.Test;
@@ -104,8 +105,24 @@ class StripeSignatureVerifierTest {
     @Test
     void rejectsSignedBodyThatIsNotJson() {
         String malformed = "{\"id\": \"evt_1\", \"object\": \"event\",";
-        assertRefused("not a Stripe event", () -> verifier.verify(bytes(malformed),
+        assertRefused("not accepted JSON", () -> verifier.verify(bytes(malformed),
                 Optional.of(StripeSigner.header(malformed, CURRENT, clock.instant()))));
+    }
+
+    @Test
+    void signedJsonThatIsNoStripeEventIsRefused() {
+        for (String signed : new String[] {"[]", "{\"data\":{\"object\":[1]}}", "{\"created\":1.5e300}"}) {
+            assertRefused("not a Stripe event", () -> verifier.verify(bytes(signed), Optional.of(StripeSigner.header(signed, CURRENT, clock.instant()))));
+        }
+    }
+
+    @Test
+    void signedBodiesThatAreNotStrictJsonAreRefusedBeforeStripeJavaParsesThem() {
+        String deep = "{\"id\":\"evt_1\",\"data\":{\"object\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}}";
+        for (String signed : new String[] {body + "xyz", body + "{}", deep, body.replaceFirst("\"id\":\"", "\"id\":\"\\\\ud800"),
+                "{\"id\":\"evt_a\",\"id\":\"evt_b\"}"}) {
+            assertRefused("not accepted JSON", () -> verifier.verify(bytes(signed), Optional.of(StripeSigner.header(signed, CURRENT, clock.instant()))));
+        }
     }
 
     private static void assertRefused(String reason, org.junit.jupiter.api.function.Executable call) {
@@ -121,7 +138,7 @@ class StripeSignatureVerifierTest {
                 "CHARGEBEE_WEBHOOK_PASSWORD", TestCredentials.chargebeePassword(),
                 "BILLING_EVENTS_TABLE", "events", "BILLING_STATE_TABLE", "state", "SENDER_EMAIL", "billing@supportress.example"));
         WebhookSecretsSource source = new WebhookSecretsSource(environment, null, JsonMapper.createDefault(), clock);
-        return new StripeSignatureVerifier(source, BillingConfig.from(environment), clock);
+        return new StripeSignatureVerifier(source, BillingConfig.from(environment), clock, new JsonCodec(JsonMapper.createDefault()));
     }
 
     private static byte[] bytes(String text) {

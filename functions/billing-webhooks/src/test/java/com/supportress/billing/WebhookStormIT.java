@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.supportress.emulator.Emulator;
 import com.supportress.emulator.EmulatorSemantics;
 import com.supportress.emulator.SentMail;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * as a shuffled storm of 200 deliveries (30% duplicates, four threads) to another. Both end in the same state,
  * every event recorded once, every failed invoice mailed once.
  */
+@Tag("emulator")
 class WebhookStormIT {
 
     private static final int CUSTOMERS = 5;

@@ -167,7 +167,7 @@ public final class EmulatedStack {
             case "AWS::Region":
                 return REGION.id();
             case "AWS::AccountId":
-                return Emulator.ACCOUNT_ID;
+                return Emulator.accountId();
             case "AWS::StackName":
                 return stackName;
             case "AWS::Partition":
@@ -192,10 +192,10 @@ public final class EmulatedStack {
         }
         String type = (String) template.resources().getOrDefault(name, Map.of()).get("Type");
         if ("AWS::SQS::Queue".equals(type)) {
-            return endpoint + "/" + Emulator.ACCOUNT_ID + "/" + physicalName(name);
+            return endpoint + "/" + Emulator.accountId() + "/" + physicalName(name);
         }
         if ("AWS::SNS::Topic".equals(type)) {
-            return "arn:aws:sns:" + REGION.id() + ":" + Emulator.ACCOUNT_ID + ":" + physicalName(name);
+            return "arn:aws:sns:" + REGION.id() + ":" + Emulator.accountId() + ":" + physicalName(name);
         }
         return physicalName(name);
     }
@@ -227,10 +227,10 @@ public final class EmulatedStack {
         String name = physicalName(logicalId);
         return switch (attribute) {
             case "Arn" -> switch (String.valueOf(type)) {
-                case "AWS::DynamoDB::Table" -> "arn:aws:dynamodb:" + REGION.id() + ":" + Emulator.ACCOUNT_ID + ":table/" + name;
-                case "AWS::SQS::Queue" -> "arn:aws:sqs:" + REGION.id() + ":" + Emulator.ACCOUNT_ID + ":" + name;
+                case "AWS::DynamoDB::Table" -> "arn:aws:dynamodb:" + REGION.id() + ":" + Emulator.accountId() + ":table/" + name;
+                case "AWS::SQS::Queue" -> "arn:aws:sqs:" + REGION.id() + ":" + Emulator.accountId() + ":" + name;
                 case "AWS::S3::Bucket" -> "arn:aws:s3:::" + name;
-                default -> "arn:aws:local:" + REGION.id() + ":" + Emulator.ACCOUNT_ID + ":" + name;
+                default -> "arn:aws:local:" + REGION.id() + ":" + Emulator.accountId() + ":" + name;
             };
             case "QueueName" -> name;
             case "QueueUrl" -> ref(logicalId);

@@ -1,6 +1,10 @@
 package com.supportress.emulator;
 
 import org.junit.jupiter.api.Assumptions;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.sts.StsClient;
 
 import java.net.URI;
 import java.util.Optional;
@@ -8,12 +12,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The AWS API endpoint the tests and the local suite talk to: {@code AWS_ENDPOINT_URL} when set
- * (LocalStack, an existing moto, anything compatible), otherwise one moto server started for this
- * JVM on first use and stopped when the JVM exits, whether the tests passed or not.
+ * (LocalStack, an existing moto, anything compatible); LocalStack in Docker under {@code -Plocalstack}
+ * ({@link LocalStackEmulator}); otherwise one moto server started for this JVM on first use and stopped
+ * when the JVM exits, whether the tests passed or not.
  */
 public final class Emulator {
 
-    public static final String ACCOUNT_ID = "123456789012";
     public static final String ACCESS_KEY = "test";
     public static final String SECRET_KEY = "test";
 
@@ -21,6 +25,7 @@ public final class Emulator {
 
     private static URI endpoint;
     private static MotoServer ownServer;
+    private static String accountId;
     private static EmulatorSemantics semantics;
 
     private Emulator() {
@@ -31,6 +36,8 @@ public final class Emulator {
             Optional<String> configured = Optional.ofNullable(System.getenv("AWS_ENDPOINT_URL")).filter(value -> !value.isBlank());
             if (configured.isPresent()) {
                 endpoint = URI.create(configured.get());
+            } else if (LocalStackEmulator.requested()) {
+                endpoint = LocalStackEmulator.start();
             } else {
                 ownServer = MotoServer.start();
                 endpoint = ownServer.endpoint();
@@ -38,6 +45,21 @@ public final class Emulator {
             }
         }
         return endpoint;
+    }
+
+    /** The emulator's account, as STS reports it: moto's is 123456789012, LocalStack's 000000000000. */
+    public static synchronized String accountId() {
+        if (accountId == null) {
+            try (StsClient sts = StsClient.builder()
+                    .endpointOverride(endpoint())
+                    .region(EmulatedStack.REGION)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                    .httpClientBuilder(UrlConnectionHttpClient.builder())
+                    .build()) {
+                accountId = sts.getCallerIdentity().account();
+            }
+        }
+        return accountId;
     }
 
     /** Which AWS semantics the emulator reproduces, asked once. */

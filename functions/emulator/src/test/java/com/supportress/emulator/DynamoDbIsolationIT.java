@@ -1,5 +1,6 @@
 package com.supportress.emulator;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * attribute_not_exists is created once. moto as installed restores whole-table copies when it cancels a
  * transaction, undoing what others wrote meanwhile (moto-upstream/dynamodb_transaction_isolation.py).
  */
+@Tag("emulator")
 class DynamoDbIsolationIT {
 
     private static final int KEYS = 100;

@@ -1,5 +1,6 @@
 package com.supportress.emulator;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
@@ -13,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Integration tier: template.yaml stood up on the emulator (moto unless AWS_ENDPOINT_URL is set). */
+@Tag("emulator")
 class EmulatedStackIT {
 
     @Test
@@ -53,7 +55,7 @@ class EmulatedStackIT {
     void secondRegionBucketsExistInTheSecondRegion() {
         EmulatedStack stack = EmulatedStack.create(Map.of());
         String replica = stack.getAttribute("SecondaryRegionBuckets", "UploadReplicaBucket");
-        assertEquals((stack.stackName() + "-" + Emulator.ACCOUNT_ID + "-uploadreplicabucket"), replica);
+        assertEquals((stack.stackName() + "-" + Emulator.accountId() + "-uploadreplicabucket"), replica);
         var location = stack.s3(stack.secondaryRegion()).getBucketLocation(r -> r.bucket(replica)).locationConstraintAsString();
         assertEquals(stack.secondaryRegion().id(), location);
     }

@@ -1,6 +1,7 @@
 package com.supportress.emulator;
 
 import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Integration tier: telling emulators apart by asking them (the launcher's moto and plain moto, started here; a stand-in LocalStack). */
+@Tag("emulator")
 class EmulatorSemanticsIT {
 
     @RegisterExtension

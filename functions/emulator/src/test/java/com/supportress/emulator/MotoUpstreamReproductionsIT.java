@@ -1,5 +1,6 @@
 package com.supportress.emulator;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * moto) shows its bug on moto as installed and passes on the launcher's moto, so the reports stay true. The scripts
  * name their tables and buckets apart, so they share one pair of servers.
  */
+@Tag("emulator")
 class MotoUpstreamReproductionsIT {
 
     private static final Path SCRIPTS = Path.of("moto-upstream");

@@ -1,6 +1,7 @@
 package com.supportress.emulator;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * S3 verifies a declared checksum and refuses a mismatch, keeps and returns checksums of objects and parts, and
  * computes the checksums of what it copies; moto as installed does none of it (moto-upstream/s3_*.py).
  */
+@Tag("emulator")
 class S3ChecksumIT {
 
     private static final byte[] BODY = "bytes as the client sent them".getBytes(StandardCharsets.UTF_8);

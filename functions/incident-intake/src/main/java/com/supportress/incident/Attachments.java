@@ -14,6 +14,7 @@ import com.supportress.upload.store.UploadStore;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.net.URLEncoder;
@@ -60,7 +61,8 @@ public class Attachments {
     }
 
     /** Records the attachment on the report and returns where the reporter PUTs its bytes. */
-    public ResponseViews.AttachmentUpload create(ReportCase report, UploadRequest request) {
+    public ResponseViews.AttachmentUpload create(ReportCase report, UploadRequest request, TransactWriteItem rateSlot,
+                                                 ClientErrorException rateLimited) {
         if (request.size() > config.attachmentMaxBytes()) {
             throw new ClientErrorException(ClientError.InvalidFields.of("size",
                     "an attachment is at most " + config.attachmentMaxBytes() + " bytes"));
@@ -72,7 +74,7 @@ public class Attachments {
         String uploadId = UnguessableIds.hex("upl_");
         UploadRecord upload = UploadRecord.pending(uploadId, UploadKeys.reportOwner(report.id()), request.fileName(), request.contentType(),
                 request.size(), request.sha256(), UploadMode.PUT, Optional.empty(), request.size(), 1, now, now.plus(uploadConfig.uploadWindow()));
-        return switch (store.addAttachment(report.id(), upload, uploads.createOutsideQuota(upload), MAX_PER_REPORT, now)) {
+        return switch (store.addAttachment(report.id(), upload, uploads.createOutsideQuota(upload), MAX_PER_REPORT, rateSlot, now)) {
             case ResponseStore.WriteResult.Written written -> {
                 LOG.info("attachment {} added", uploadId);
                 UploadBucket.SignedRequest put = bucket.presignPut(upload.objectKey(), upload.contentType(), upload.size(),
@@ -83,6 +85,7 @@ public class Attachments {
                     refused.current().map(ReportCase::status).orElse(report.status()) == ReportStatus.RESOLVED || report.minimised()
                             ? "the report is resolved; it takes no more attachments"
                             : "a report takes at most " + MAX_PER_REPORT + " attachments"));
+            case ResponseStore.WriteResult.RateLimited limited -> throw rateLimited;
         };
     }
 

@@ -7,6 +7,8 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -16,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * The reporter's side after filing: with the follow-up token from the 201 they read where their report stands and
  * the team's replies, and add messages. A wrong or missing token is answered exactly like an unknown id, so the
- * routes tell nobody which ids exist. Every request takes a slot of the source's hourly follow-up limit first.
+ * routes tell nobody which ids exist. Every request served takes a slot of the source's hourly follow-up limit (in the
+ * transaction of what it adds), so a refused one stores nothing.
  */
 @Singleton
 public class FollowUpService {
@@ -43,7 +46,9 @@ public class FollowUpService {
         this.clock = clock;
     }
 
-    public ResponseViews.FollowUp view(ReportCase report) {
+    /** The report as its reporter sees it; takes a slot of the source's hourly follow-up limit (429 past it). */
+    public ResponseViews.FollowUp view(ReportCase report, String sourceIp) {
+        rateLimiter.takeFollowUpSlot(sourceIp, config.followUpRequestsPerSourcePerHour(), clock.instant());
         return new ResponseViews.FollowUp(report.id(), report.status().wireName(), report.category(), report.receivedAt(),
                 report.lastActivityAt().orElse(null), report.minimised(),
                 store.activity(report.id(), Activity.THREAD, ActivityEntries.ThreadMessage::fromItem).stream()
@@ -52,17 +57,27 @@ public class FollowUpService {
     }
 
     /** Adds the reporter's message to the thread and mails it to the team; 409 once the report is resolved. */
-    public ResponseViews.Written addMessage(ReportCase report, String text) {
+    public ResponseViews.Written addMessage(ReportCase report, String text, String sourceIp) {
         String id = report.id();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        return switch (store.reporterMessage(id, text, config.messagesPerReport(), now)) {
+        return switch (store.reporterMessage(id, text, config.messagesPerReport(), rateSlot(sourceIp, now), now)) {
             case ResponseStore.WriteResult.Written written -> {
                 LOG.info("reporter message added");
                 threadMail.deliver(id, written.ref());
                 yield new ResponseViews.Written(id, report.status().wireName(), written.ref(), Activity.sortable(now));
             }
             case ResponseStore.WriteResult.Refused refused -> throw refusedMessage(refused.current().orElse(report));
+            case ResponseStore.WriteResult.RateLimited limited -> throw rateLimiter.limited(now);
         };
+    }
+
+    /** The write that takes a slot of the source's hourly follow-up limit, in the transaction of what a request adds. */
+    TransactWriteItem rateSlot(String sourceIp, Instant now) {
+        return rateLimiter.followUpSlot(sourceIp, config.followUpRequestsPerSourcePerHour(), now);
+    }
+
+    ClientErrorException rateLimited(Instant now) {
+        return rateLimiter.limited(now);
     }
 
     private ClientErrorException refusedMessage(ReportCase current) {
@@ -75,10 +90,9 @@ public class FollowUpService {
 
     /**
      * The report, if the token is its follow-up token; else the same 404 as for an id nobody has, after the same
-     * work. Takes a slot of the source's hourly follow-up limit first (429 past it), whatever the answer.
+     * work (a read and a hash comparison), and nothing written.
      */
-    public ReportCase authorize(String id, Optional<String> token, String sourceIp) {
-        rateLimiter.takeFollowUpSlot(sourceIp, config.followUpRequestsPerSourcePerHour(), clock.instant());
+    public ReportCase authorize(String id, Optional<String> token) {
         Optional<ReportCase> report = Optional.of(id).filter(candidate -> REPORT_ID.matcher(candidate).matches()).flatMap(store::find);
         // The hash is compared even for an unknown id (against nothing), so both take the same path.
         if (!FollowUpTokens.matches(token, report.flatMap(ReportCase::followUpTokenHash))) {

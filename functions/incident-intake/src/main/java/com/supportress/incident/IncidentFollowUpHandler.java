@@ -10,6 +10,7 @@ import com.supportress.upload.api.UploadRequest;
 import io.micronaut.context.ApplicationContext;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -37,18 +38,20 @@ public class IncidentFollowUpHandler extends HttpFunctionHandler {
         JsonCodec json = context.getBean(JsonCodec.class);
         return new Routes()
                 .on("GET", "/incidents/{id}", request -> {
-                    ReportCase report = followUp.authorize(request.pathParameter("id"), bearer(request), request.sourceIp());
-                    return ApiResponse.json(200, json.write(followUp.view(report)));
+                    ReportCase report = followUp.authorize(request.pathParameter("id"), bearer(request));
+                    return ApiResponse.json(200, json.write(followUp.view(report, request.sourceIp())));
                 })
                 .on("POST", "/incidents/{id}/messages", request -> {
-                    ReportCase report = followUp.authorize(request.pathParameter("id"), bearer(request), request.sourceIp());
+                    ReportCase report = followUp.authorize(request.pathParameter("id"), bearer(request));
                     String text = MessageText.from(json.readObjectBody(request, MessageText.MAX_BODY_BYTES));
-                    return ApiResponse.json(201, json.write(followUp.addMessage(report, text)));
+                    return ApiResponse.json(201, json.write(followUp.addMessage(report, text, request.sourceIp())));
                 })
                 .on("POST", "/incidents/{id}/attachments", request -> {
-                    ReportCase report = followUp.authorize(request.pathParameter("id"), bearer(request), request.sourceIp());
+                    ReportCase report = followUp.authorize(request.pathParameter("id"), bearer(request));
                     UploadRequest upload = UploadRequest.from(json.readObjectBody(request, ATTACHMENT_BODY_BYTES), uploadConfig);
-                    return ApiResponse.json(201, json.write(attachments.create(report, upload)));
+                    Instant now = Instant.now();
+                    return ApiResponse.json(201, json.write(attachments.create(report, upload,
+                            followUp.rateSlot(request.sourceIp(), now), followUp.rateLimited(now))));
                 });
     }
 

@@ -1,6 +1,7 @@
 package com.supportress.incident;
 
 import com.supportress.shared.http.JsonFields;
+import com.supportress.shared.http.TextRules;
 import io.micronaut.json.tree.JsonNode;
 
 import java.net.URI;
@@ -36,10 +37,6 @@ public record IncidentSubmission(
     private static final Pattern EMAIL = Pattern.compile(
             "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
                     + "@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$");
-    // Single-line fields end up in mail subjects and headers' neighbourhood: no control characters at all.
-    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
-    // Multi-line text may keep line breaks and tabs, nothing else below space.
-    private static final Pattern CONTROL_EXCEPT_LINES = Pattern.compile("[\\p{Cntrl}&&[^\\r\\n\\t]]");
 
     public static IncidentSubmission from(JsonNode body) {
         JsonFields fields = new JsonFields(body);
@@ -47,17 +44,16 @@ public record IncidentSubmission(
         if (email != null && (!EMAIL.matcher(email).matches() || email.indexOf('@') > 64)) {
             fields.reject("reporterEmail", "must be a valid email address");
         }
-        Optional<String> name = singleLine(fields, "reporterName", fields.optionalString("reporterName", 200));
+        // Single-line fields end up in the mail subject and beside headers: TextRules' one-line rule.
+        Optional<String> name = fields.optionalOneLine("reporterName", 200);
         String category = fields.requiredString("category", 40);
         if (category != null && !CATEGORIES.contains(category)) {
             fields.reject("category", "must be one of " + String.join(", ", CATEGORIES.stream().sorted().toList()));
         }
-        String summary = fields.requiredString("summary", SUMMARY_MAX);
-        singleLine(fields, "summary", Optional.ofNullable(summary));
+        String summary = fields.requiredOneLine("summary", SUMMARY_MAX);
         String description = fields.requiredString("description", DESCRIPTION_MAX);
-        fields.check("description", Optional.ofNullable(description), text -> !CONTROL_EXCEPT_LINES.matcher(text).find(),
-                "must not contain control characters other than line breaks and tabs");
-        Optional<String> account = singleLine(fields, "affectedAccount", fields.optionalString("affectedAccount", 200));
+        fields.check("description", Optional.ofNullable(description), TextRules::isMultiLine, TextRules.MULTI_LINE_RULE);
+        Optional<String> account = fields.optionalOneLine("affectedAccount", 200);
         Optional<String> url = fields.check("affectedUrl", fields.optionalString("affectedUrl", 2048),
                 IncidentSubmission::isHttpUrl, "must be an http or https URL");
         Optional<String> occurredAt = fields.check("occurredAt", fields.optionalString("occurredAt", 40),
@@ -66,15 +62,11 @@ public record IncidentSubmission(
         return new IncidentSubmission(email, name, category, summary, description, account, url, occurredAt);
     }
 
-    private static Optional<String> singleLine(JsonFields fields, String name, Optional<String> value) {
-        return fields.check(name, value, text -> !CONTROL.matcher(text).find(), "must be a single line without control characters");
-    }
-
     private static boolean isHttpUrl(String value) {
         try {
             URI uri = new URI(value);
             return ("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))
-                    && uri.getHost() != null && !CONTROL.matcher(value).find();
+                    && uri.getHost() != null && TextRules.isOneLine(value);
         } catch (URISyntaxException e) {
             return false;
         }

@@ -47,6 +47,10 @@ public class ResponseStore {
         /** The report is not in the state the write required (moved on, resolved, minimised, or at a limit). */
         record Refused(Optional<ReportCase> current) implements WriteResult {
         }
+
+        /** The source's hourly slots are used up: nothing was written. */
+        record RateLimited() implements WriteResult {
+        }
     }
 
     public Optional<ReportCase> find(String id) {
@@ -152,7 +156,7 @@ public class ResponseStore {
     }
 
     /** A message from the reporter, owed to the team as a mail; refused once resolved or at the per-report cap. */
-    public WriteResult reporterMessage(String id, String text, int cap, Instant at) {
+    public WriteResult reporterMessage(String id, String text, int cap, TransactWriteItem rateSlot, Instant at) {
         String when = Activity.sortable(at);
         String sk = Activity.newKey(Activity.THREAD, at);
         List<TransactWriteItem> writes = new ArrayList<>();
@@ -163,14 +167,16 @@ public class ResponseStore {
                         ":resolved", AttributeValue.fromS(ReportStatus.RESOLVED.wireName()), ":cap", AttributeValue.fromN(Integer.toString(cap)))));
         writes.add(Activity.putNew(config.activityTable(), threadItem(id, sk, ActivityEntries.Author.REPORTER, Activity.REPORTER, text, at)));
         writes.add(Activity.putEvent(config.activityTable(), id, Activity.Event.of("reporter-message", Activity.REPORTER, at).withRef(sk)));
-        return write(id, writes, sk);
+        writes.add(rateSlot);
+        return writeWithRateSlot(id, writes, sk);
     }
 
     /**
      * A file the reporter attaches: the upload record (in the uploads table, outside any tenant's quota), the
      * attachment on the report, and its event, with the report's count capped; refused once resolved or minimised.
      */
-    public WriteResult addAttachment(String id, UploadRecord upload, TransactWriteItem uploadRecord, int cap, Instant at) {
+    public WriteResult addAttachment(String id, UploadRecord upload, TransactWriteItem uploadRecord, int cap,
+                                     TransactWriteItem rateSlot, Instant at) {
         String when = Activity.sortable(at);
         Map<String, AttributeValue> attachment = new HashMap<>(Activity.key(id, Activity.ATTACHMENT + upload.uploadId()));
         attachment.put("uploadId", AttributeValue.fromS(upload.uploadId()));
@@ -188,7 +194,8 @@ public class ResponseStore {
         writes.add(Activity.putNew(config.activityTable(), attachment));
         writes.add(Activity.putEvent(config.activityTable(), id, Activity.Event.of("attachment-added", Activity.REPORTER, at).withRef(upload.uploadId())));
         writes.add(uploadRecord);
-        return write(id, writes, upload.uploadId());
+        writes.add(rateSlot);
+        return writeWithRateSlot(id, writes, upload.uploadId());
     }
 
     /** The file name of an attachment goes with the reporter's other text when the report is minimised. */
@@ -369,11 +376,16 @@ public class ResponseStore {
     }
 
     private WriteResult write(String id, List<TransactWriteItem> writes) {
-        return write(id, writes, 0, "");
+        return write(id, writes, 0, "", false);
     }
 
     private WriteResult write(String id, List<TransactWriteItem> writes, String ref) {
-        return write(id, writes, 0, ref);
+        return write(id, writes, 0, ref, false);
+    }
+
+    /** A reporter's write, which carries the source's rate slot last: its condition fails when the slots are used up. */
+    private WriteResult writeWithRateSlot(String id, List<TransactWriteItem> writes, String ref) {
+        return write(id, writes, 0, ref, true);
     }
 
     /**
@@ -381,7 +393,7 @@ public class ResponseStore {
      * as it is now. DynamoDB's own conflicts (another transaction on the same item at that moment) are retried a few
      * times: the loser then sees the winner's result in its condition.
      */
-    private WriteResult write(String id, List<TransactWriteItem> writes, int guarded, String ref) {
+    private WriteResult write(String id, List<TransactWriteItem> writes, int guarded, String ref, boolean rateSlotLast) {
         for (int attempt = 1; ; attempt++) {
             try {
                 dynamoDb.transactWriteItems(r -> r.transactItems(writes));
@@ -390,6 +402,9 @@ public class ResponseStore {
                 List<CancellationReason> reasons = e.cancellationReasons();
                 if (reasons.size() > guarded && "ConditionalCheckFailed".equals(reasons.get(guarded).code())) {
                     return new WriteResult.Refused(find(id));
+                }
+                if (rateSlotLast && reasons.size() == writes.size() && "ConditionalCheckFailed".equals(reasons.getLast().code())) {
+                    return new WriteResult.RateLimited();
                 }
                 if (attempt == 4 || reasons.stream().noneMatch(reason -> "TransactionConflict".equals(reason.code()))) {
                     throw e;

@@ -22,6 +22,7 @@ import java.util.Map;
 public class SourceRateLimiter {
 
     private static final long WINDOW_SECONDS = 3600;
+    private static final String FOLLOW_UP = "follow-up#";
 
     private final IncidentIntakeConfig config;
     private final DynamoDbClient dynamoDb;
@@ -37,11 +38,17 @@ public class SourceRateLimiter {
     }
 
     /**
-     * Takes one of {@code limit} follow-up requests of this source's current window (reading or adding to a report
-     * with its token), on its own counter; 429 when none is left. Every request counts, whatever it answers.
+     * The write that takes one of {@code limit} follow-up requests of this source's current window, on its own
+     * counter, for the transaction of what the request adds to a report: only requests that are served count, as
+     * only stored reports count for intake, so a refused request stores nothing at all.
      */
+    public TransactWriteItem followUpSlot(String sourceIp, int limit, Instant now) {
+        return TransactWriteItem.builder().update(take(FOLLOW_UP, sourceIp, limit, now)).build();
+    }
+
+    /** The same slot on its own, for a read of a report (429 when none is left). */
     public void takeFollowUpSlot(String sourceIp, int limit, Instant now) {
-        Update update = take("follow-up#", sourceIp, limit, now);
+        Update update = take(FOLLOW_UP, sourceIp, limit, now);
         try {
             dynamoDb.updateItem(r -> r.tableName(update.tableName()).key(update.key())
                     .updateExpression(update.updateExpression()).conditionExpression(update.conditionExpression())

@@ -84,6 +84,7 @@ public class TriageService {
             case ResponseStore.WriteResult.Refused refused -> throw new ClientErrorException(new ClientError.Conflict(
                     "the report is no longer " + leaving.wireName() + " but "
                             + refused.current().map(current -> current.status().wireName()).orElse("gone") + "; read it again"));
+            case ResponseStore.WriteResult.RateLimited limited -> throw new IllegalStateException("the team's writes take no rate slot");
         };
     }
 
@@ -99,6 +100,7 @@ public class TriageService {
             }
             case ResponseStore.WriteResult.Refused refused -> throw new ClientErrorException(new ClientError.Conflict(
                     "the reporter's contact details were removed (retention); the report takes no more replies"));
+            case ResponseStore.WriteResult.RateLimited limited -> throw new IllegalStateException("the team's writes take no rate slot");
         };
     }
 
@@ -111,6 +113,7 @@ public class TriageService {
                 yield new ResponseViews.Written(id, report.status().wireName(), written.ref(), Activity.sortable(now));
             }
             case ResponseStore.WriteResult.Refused refused -> throw notFound(id);
+            case ResponseStore.WriteResult.RateLimited limited -> throw new IllegalStateException("the team's writes take no rate slot");
         };
     }
 

@@ -22,6 +22,7 @@ import com.supportress.shared.schedule.ScheduleEvent;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -50,6 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Integration tier: incident intake against the emulator (moto unless AWS_ENDPOINT_URL is set), one fresh stack per test. */
+@Tag("emulator")
 class IncidentIntakeIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -124,8 +126,12 @@ class IncidentIntakeIT {
         APIGatewayV2HTTPResponse response = handler.handleRequest(HttpEvents.sample("incident-intake/invalid.json"), null);
 
         assertEquals(400, response.getStatusCode());
+        assertEquals("application/problem+json", response.getHeaders().get("content-type"));
         JsonNode body = JSON.readTree(response.getBody());
-        assertNotNull(body.get("error"));
+        assertEquals("https://supportress.example/problems/invalid-fields", body.get("type").asText());
+        assertEquals(400, body.get("status").asInt());
+        assertNotNull(body.get("title"));
+        assertNotNull(body.get("detail"));
         Set<String> fields = new HashSet<>();
         body.get("fields").forEach(field -> fields.add(field.get("field").asText()));
         assertEquals(Set.of("reporterEmail", "category", "summary", "description", "affectedUrl", "occurredAt"), fields);
@@ -182,7 +188,8 @@ class IncidentIntakeIT {
         APIGatewayV2HTTPResponse response = handler.handleRequest(HttpEvents.sample("incident-intake/wrong-method.json"), null);
         assertEquals(405, response.getStatusCode());
         assertEquals("POST", response.getHeaders().get("allow"));
-        assertTrue(response.getBody().contains("\"error\""));
+        assertEquals("application/problem+json", response.getHeaders().get("content-type"));
+        assertTrue(response.getBody().contains("\"status\":405"));
     }
 
     @Test
@@ -435,7 +442,7 @@ class IncidentIntakeIT {
         }
     }
 
-    /** DynamoDB hangs before anything is stored: 503 with Retry-After and a JSON body, well before API Gateway's 29 s. */
+    /** DynamoDB hangs before anything is stored: 503 with Retry-After and a problem detail, well before API Gateway's 29 s. */
     @Test
     void stalledTableAnswers503WithRetryAfterInTime() throws Exception {
         try (StalledEndpoint dynamoDb = new StalledEndpoint(); IncidentIntakeHandler stalled = handlerWith("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb)) {
@@ -445,8 +452,8 @@ class IncidentIntakeIT {
 
             assertEquals(503, response.getStatusCode(), response.getBody());
             assertEquals(String.valueOf(ServerError.RETRY_AFTER_SECONDS), response.getHeaders().get("retry-after"));
-            assertEquals("application/json", response.getHeaders().get("content-type"));
-            assertTrue(JSON.readTree(response.getBody()).isObject());
+            assertEquals("application/problem+json", response.getHeaders().get("content-type"));
+            assertEquals(503, JSON.readTree(response.getBody()).get("status").asInt());
             assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "answered after " + took);
         }
         assertEquals(0, reportCount());
@@ -488,6 +495,48 @@ class IncidentIntakeIT {
         assertTrue(handler.priming().prime());
         assertEquals(0, reportCount());
         assertEquals(0, stack.dynamoDb().scan(r -> r.tableName(stack.physicalName("IntakeControlTable"))).count());
+        assertTrue(SentMail.to(securityTeam).isEmpty());
+    }
+
+    @Test
+    void unpairedSurrogateEscapeIsA400BeforeAnyAwsCallNotA500AfterNineAttempts() throws Exception {
+        String body = validBody(uniqueReporter()).toString().replace("Stored XSS", "Stored \\ud800 XSS");
+        assertNothingStoredAfter(400, handler.handleRequest(HttpEvents.withBody(HttpEvents.sample("incident-intake/valid.json"), body), null));
+    }
+
+    @Test
+    void jsonFollowedByMoreDataIsA400() throws Exception {
+        for (String trailing : new String[] {"xyz", "{}", " 1"}) {
+            String body = validBody(uniqueReporter()) + trailing;
+            assertNothingStoredAfter(400, handler.handleRequest(HttpEvents.withBody(HttpEvents.sample("incident-intake/valid.json"), body), null));
+        }
+    }
+
+    @Test
+    void unicodeLineAndParagraphSeparatorsAndNextLineAreRefusedInOneLineFields() throws Exception {
+        for (String separator : new String[] {"\u2028", "\u2029", "\u0085", "\u202e"}) {
+            ObjectNode body = validBody(uniqueReporter());
+            body.put("summary", "first" + separator + "Bcc: victim@example.org");
+            body.put("reporterName", "Al" + separator + "ex");
+            body.put("affectedAccount", "acme" + separator + "corp");
+            APIGatewayV2HTTPResponse response = post(body, "198.51.100.9");
+            assertNothingStoredAfter(400, response);
+            assertEquals(Set.of("summary", "reporterName", "affectedAccount"), fieldNames(response));
+        }
+    }
+
+    @Test
+    void contentTypeWithSpaceBeforeItsParametersIsAcceptedAsRfc9110Allows() {
+        APIGatewayV2HTTPEvent event = HttpEvents.withHeader(HttpEvents.sample("incident-intake/valid.json"), "content-type", "application/json ; charset=UTF-8");
+        assertEquals(201, handler.handleRequest(event, null).getStatusCode());
+        APIGatewayV2HTTPEvent jsonx = HttpEvents.withHeader(HttpEvents.sample("incident-intake/valid.json"), "content-type", "application/jsonx");
+        assertEquals(415, handler.handleRequest(jsonx, null).getStatusCode());
+    }
+
+    private void assertNothingStoredAfter(int status, APIGatewayV2HTTPResponse response) {
+        assertEquals(status, response.getStatusCode(), response.getBody());
+        assertEquals("application/problem+json", response.getHeaders().get("content-type"));
+        assertEquals(0, reportCount());
         assertTrue(SentMail.to(securityTeam).isEmpty());
     }
 

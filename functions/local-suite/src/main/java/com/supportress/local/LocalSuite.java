@@ -3,11 +3,16 @@ package com.supportress.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.supportress.emulator.EmulatedSecrets;
 import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.Emulator;
 import com.supportress.emulator.LocalFunction;
 import com.supportress.emulator.ParameterOverrides;
 import com.supportress.emulator.SamTemplate;
+
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 import java.io.PrintStream;
 import java.net.URI;
@@ -29,6 +34,10 @@ public final class LocalSuite {
 
     /** One stack name for the server and for invoke, so both see the same tables on a shared emulator. */
     static final String STACK_NAME = "supportress-local";
+    /** Where the suite leaves its `sam local invoke --env-vars` file (beside SAM's own build output). */
+    static final String ENV_VARS_FILE = ".aws-sam/local-env-vars.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private LocalSuite() {
     }
@@ -70,6 +79,11 @@ public final class LocalSuite {
 
     private static void serve(int port, Map<String, String> parameters) throws Exception {
         Running suite = start(Emulator.endpoint(), port, parameters);
+        String stripeSecrets = System.getenv().getOrDefault("STRIPE_WEBHOOK_SECRETS", "");
+        if (!stripeSecrets.isBlank()) {
+            useStripeSigningSecrets(suite.stack(), stripeSecrets);
+        }
+        Path envVars = SamLocalEnvVars.write(suite.stack(), SamTemplate.repositoryRoot().resolve(ENV_VARS_FILE));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -94,6 +108,11 @@ public final class LocalSuite {
             for (LocalFunction.Route route : function.routes()) {
                 System.out.printf("  %-7s %-32s -> %s%n", route.method(), route.path(), function.logicalId());
             }
+        }
+        System.out.println("  sam local invoke <Function> --env-vars " + SamTemplate.repositoryRoot().relativize(envVars)
+                + " --region " + EmulatedStack.REGION.id() + "   (Docker; the functions reach this emulator)");
+        if (!stripeSecrets.isBlank()) {
+            System.out.println("  Stripe:   signing secret(s) from STRIPE_WEBHOOK_SECRETS; stripe listen --forward-to localhost:" + suite.port() + "/webhooks/stripe");
         }
         System.out.println("Ctrl-C stops the server and the emulator it started.");
         stopped.await();
@@ -132,6 +151,24 @@ public final class LocalSuite {
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             out.println(json.writeValueAsString(json.readTree(outcome.resultJson())));
             return 0;
+        }
+    }
+
+    /**
+     * `stripe listen` signs with a secret of its own (`stripe listen --print-secret`); STRIPE_WEBHOOK_SECRETS
+     * (comma-separated, as the function reads it without Secrets Manager) puts it into the suite's BillingSecrets.
+     */
+    static void useStripeSigningSecrets(EmulatedStack stack, String secrets) throws Exception {
+        String secretId = stack.physicalName("BillingSecrets");
+        try (SecretsManagerClient client = EmulatedSecrets.client(stack)) {
+            ObjectNode value = (ObjectNode) JSON.readTree(client.getSecretValue(r -> r.secretId(secretId)).secretString());
+            ArrayNode signing = value.putArray("stripeSigningSecrets");
+            for (String secret : secrets.split(",")) {
+                if (!secret.isBlank()) {
+                    signing.add(secret.strip());
+                }
+            }
+            client.putSecretValue(r -> r.secretId(secretId).secretString(value.toString()));
         }
     }
 }

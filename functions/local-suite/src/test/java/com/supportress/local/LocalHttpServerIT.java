@@ -6,6 +6,7 @@ import com.supportress.emulator.TenantUsers;
 import com.supportress.emulator.SentMail;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Integration tier: the local suite's HTTP server in front of the real handlers, against the emulator. */
+@Tag("emulator")
 class LocalHttpServerIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();

@@ -8,6 +8,7 @@ import com.supportress.incident.IncidentNotificationRetryHandler;
 import com.supportress.shared.schedule.ScheduleEvent;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,6 +29,13 @@ class LocalSuiteTest {
                 LocalSuite.withLocalOrigin(Map.of(), 3000).get("AllowedOrigins"));
         assertEquals("https://a.example,http://127.0.0.1:8080,http://localhost:8080",
                 LocalSuite.withLocalOrigin(Map.of("AllowedOrigins", "https://a.example"), 8080).get("AllowedOrigins"));
+    }
+
+    @Test
+    void samLocalContainersReachALoopbackEmulatorThroughTheDockerHost() {
+        assertEquals(URI.create("http://host.docker.internal:5123"), SamLocalEnvVars.fromContainer(URI.create("http://127.0.0.1:5123")));
+        assertEquals(URI.create("http://host.docker.internal:4566"), SamLocalEnvVars.fromContainer(URI.create("http://localhost:4566")));
+        assertEquals(URI.create("http://emulator.internal:4566"), SamLocalEnvVars.fromContainer(URI.create("http://emulator.internal:4566")));
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.supportress.emulator.TenantUsers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
@@ -37,6 +38,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * until the ingest function (run by the suite's queue poller) reports the replica. Any CSP violation the browser
  * reports fails the test. Skipped, with a message, where Chromium is not installed.
  */
+@Tag("emulator")
+@Tag("chromium")
 class UploadPageIT {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -160,6 +163,18 @@ class UploadPageIT {
             assertTrue(System.nanoTime() < deadline, id + " never shown; page says: " + browser.findElement(By.id("sign-in-status")).getText());
             Thread.sleep(100);
         }
+    }
+
+    @Test
+    void refusedUploadShowsTheProblemDetailsTitleStatusAndInvalidField() throws Exception {
+        Path empty = Files.createTempFile("empty", ".txt");
+
+        signIn(users.create(TENANT), TenantUsers.PASSWORD, null);
+        String status = uploadThroughThePage(empty, Duration.ofSeconds(30));
+
+        assertEquals("error", status);
+        String shown = browser.findElement(By.id("status")).getText();
+        assertTrue(shown.startsWith("Invalid request fields (400): size must be"), shown);
     }
 
     /** Picks the file, presses Upload and waits for the page to show a final status (or the timeout). */

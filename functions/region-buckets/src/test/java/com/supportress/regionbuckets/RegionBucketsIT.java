@@ -17,6 +17,7 @@ import com.supportress.shared.config.FunctionEnvironment;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -65,6 +66,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Integration tier: the custom resource against the emulator (moto unless AWS_ENDPOINT_URL is set), answering a local ResponseURL. */
+@Tag("emulator")
 class RegionBucketsIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -86,7 +88,7 @@ class RegionBucketsIT {
         stack = EmulatedStack.create(Map.of());
         handler = new RegionBucketsHandler(stack.start("RegionBucketsFunction"));
         // Not the stack's own prefix: the emulated stack has already created those buckets itself.
-        namePrefix = stack.stackName() + "-crd-" + Emulator.ACCOUNT_ID;
+        namePrefix = stack.stackName() + "-crd-" + Emulator.accountId();
         cloudFormation = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         cloudFormation.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 
 /**
  * Region, credentials, endpoints and call limits for every AWS client, read from the standard variables:
- * {@code AWS_REGION}, {@code AWS_ENDPOINT_URL} (an emulator such as moto or LocalStack when set), the service-specific
+ * {@code AWS_REGION}, {@code AWS_ENDPOINT_URL} or {@code -Daws.endpointUrl} (an emulator such as moto or LocalStack when set), the service-specific
  * {@code AWS_ENDPOINT_URL_<SERVICE>} (e.g. {@code AWS_ENDPOINT_URL_SESV2}), which wins for its service, and
  * {@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}/{@code AWS_SESSION_TOKEN}.
  */
@@ -43,7 +43,10 @@ public record AwsSettings(Region region, Optional<URI> endpoint, Map<String, URI
 
     public static AwsSettings from(FunctionEnvironment environment, AwsCallLimits limits) {
         Region region = Region.of(environment.get("AWS_REGION", environment.get("AWS_DEFAULT_REGION", "us-east-1")));
-        Optional<URI> endpoint = environment.find(ENDPOINT).map(URI::create);
+        // The SDK's system property for the same setting: how `sam local invoke` reaches an emulator (SamLocalEnvVars).
+        Optional<URI> endpoint = environment.find(ENDPOINT)
+                .or(() -> Optional.ofNullable(System.getProperty("aws.endpointUrl")).filter(url -> !url.isBlank()))
+                .map(URI::create);
         Map<String, URI> serviceEndpoints = environment.variables().entrySet().stream()
                 .filter(variable -> variable.getKey().startsWith(ENDPOINT + "_") && !variable.getValue().isBlank())
                 .collect(Collectors.toMap(variable -> variable.getKey().substring(ENDPOINT.length() + 1), variable -> URI.create(variable.getValue())));

@@ -18,6 +18,11 @@ public record ApiResponse(int status, Map<String, String> headers, String body) 
         return new ApiResponse(status, Map.of("content-type", JSON), json);
     }
 
+    /** An RFC 9457 problem detail as the response, with its status. */
+    public static ApiResponse problem(ProblemDetails problem, String json) {
+        return new ApiResponse(problem.status(), Map.of("content-type", ProblemDetails.MEDIA_TYPE), json);
+    }
+
     public static ApiResponse text(int status, String text) {
         return new ApiResponse(status, Map.of("content-type", "text/plain; charset=utf-8"), text);
     }

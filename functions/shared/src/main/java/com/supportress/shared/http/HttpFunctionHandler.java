@@ -14,10 +14,11 @@ import java.util.Map;
 
 /**
  * The adapter every HTTP function shares: API Gateway event in, routed to the function's service,
- * client errors turned into their 4xx JSON body, server errors ({@link ServerError}) into a 503 with Retry-After
- * (configuration missing, a dependency slow or unavailable) or a 500, and every answer given the same security
- * headers ({@link SecurityHeaders}). Its AWS clients get the request path's call limits, so an answer comes
- * before API Gateway's 29 s. Lambda calls the no-argument constructor; tests and the local suite pass their own context.
+ * client errors ({@link ClientError}) turned into their 4xx, server errors ({@link ServerError}) into a 503 with
+ * Retry-After (configuration missing, a dependency slow or unavailable) or a 500, every error as an RFC 9457 problem
+ * detail ({@link ProblemDetails}), and every answer given the same security headers ({@link SecurityHeaders}). Its AWS
+ * clients get the request path's call limits, so an answer comes before API Gateway's 29 s. Lambda calls the
+ * no-argument constructor; tests and the local suite pass their own context.
  */
 public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
@@ -72,7 +73,7 @@ public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HT
             } catch (ClientErrorException e) {
                 ClientError error = e.error();
                 LOG.info("client error {} {}: {}", error.status(), request.path(), error.message());
-                return errorResponse(error.status(), new ErrorBody(error.message(), error.fields(), null), error.headers());
+                return errorResponse(ProblemDetails.of(error, request.requestId()), error.headers());
             } catch (RuntimeException e) {
                 ServerError error = ServerError.of(e);
                 if (error instanceof ServerError.Internal) {
@@ -80,13 +81,13 @@ public abstract class HttpFunctionHandler extends FunctionHandler<APIGatewayV2HT
                 } else {
                     LOG.warn("unavailable {} {}: {} ({})", request.method(), request.path(), error.message(), e.toString());
                 }
-                return errorResponse(error.status(), new ErrorBody(error.message(), null, request.requestId()), error.headers());
+                return errorResponse(ProblemDetails.of(error, request.requestId()), error.headers());
             }
         }
     }
 
-    private ApiResponse errorResponse(int status, ErrorBody body, Map<String, String> headers) {
-        ApiResponse response = ApiResponse.json(status, json.write(body));
+    private ApiResponse errorResponse(ProblemDetails problem, Map<String, String> headers) {
+        ApiResponse response = ApiResponse.problem(problem, json.write(problem));
         for (var header : headers.entrySet()) {
             response = response.withHeader(header.getKey(), header.getValue());
         }

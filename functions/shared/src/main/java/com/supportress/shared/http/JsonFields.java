@@ -2,6 +2,7 @@ package com.supportress.shared.http;
 
 import io.micronaut.json.tree.JsonNode;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -49,17 +50,50 @@ public final class JsonFields {
         return Optional.of(value);
     }
 
-    public Optional<Long> optionalLong(String name) {
+    /** A one-line string ({@link TextRules#isOneLine}), stripped, of at most maxLength characters. */
+    public Optional<String> optionalOneLine(String name, int maxLength) {
+        return check(name, optionalString(name, maxLength), TextRules::isOneLine, TextRules.ONE_LINE_RULE);
+    }
+
+    public String requiredOneLine(String name, int maxLength) {
+        String value = requiredString(name, maxLength);
+        return check(name, Optional.ofNullable(value), TextRules::isOneLine, TextRules.ONE_LINE_RULE).orElse(null);
+    }
+
+    /** A whole number from min to max; 2, 2.0 and 2e0 are the same number, 2.5 and 1e300 are not within any range of ours. */
+    public Optional<Long> optionalLong(String name, long min, long max) {
         JsonNode node = object.get(name);
         if (node == null || node.isNull()) {
             return Optional.empty();
         }
-        if (!node.isNumber() || node.getNumberValue().doubleValue() != Math.rint(node.getNumberValue().doubleValue())) {
-            reject(name, "must be a whole number");
+        Optional<Long> value = exactLong(node).filter(number -> number >= min && number <= max);
+        if (value.isEmpty()) {
+            reject(name, "must be a whole number from " + min + " to " + max);
+        }
+        return value;
+    }
+
+    /**
+     * The value of a JSON number when it is a whole number that fits a {@code long}, else empty (also for
+     * non-numbers). Safe on any input: it never expands an exponent or silently wraps around.
+     */
+    public static Optional<Long> exactLong(JsonNode node) {
+        if (node == null || !node.isNumber()) {
             return Optional.empty();
         }
-        return Optional.of(node.getLongValue());
+        Number number = node.getNumberValue();
+        return switch (number) {
+            case Long value -> Optional.of(value);
+            case Integer value -> Optional.of(value.longValue());
+            case BigInteger value -> value.bitLength() < Long.SIZE ? Optional.of(value.longValue()) : Optional.empty();
+            // Doubles are exact for whole numbers up to 2^53; above that, one double stands for many integers.
+            case Double value -> value == Math.rint(value) && Math.abs(value) <= MAX_EXACT_DOUBLE
+                    ? Optional.of(value.longValue()) : Optional.empty();
+            default -> Optional.empty();
+        };
     }
+
+    private static final double MAX_EXACT_DOUBLE = 9_007_199_254_740_992d;
 
     /** Keeps the value only when it passes the check; otherwise records the message for this field. */
     public <T> Optional<T> check(String name, Optional<T> value, Predicate<T> valid, String message) {

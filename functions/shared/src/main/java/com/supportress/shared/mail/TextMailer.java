@@ -1,5 +1,6 @@
 package com.supportress.shared.mail;
 
+import com.supportress.shared.http.TextRules;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
@@ -10,7 +11,7 @@ import java.util.Optional;
 
 /**
  * Plain-text mail through SES v2's structured API: sender, recipient, reply-to, subject and body are separate
- * fields, never a raw message, and the subject is forced onto one line, so no text can add headers.
+ * fields, never a raw message, and the subject is forced onto one line ({@link TextRules}), so no text can add headers or lines.
  */
 @Singleton
 @Requires(classes = SesV2Client.class)
@@ -31,9 +32,9 @@ public class TextMailer {
         });
     }
 
-    /** Any control character becomes a space. */
+    /** Any character a line must not carry (control, format, line and paragraph separators) becomes a space. */
     static String oneLine(String text) {
-        return text.replaceAll("\\p{Cntrl}", " ");
+        return TextRules.toOneLine(text);
     }
 
     private static Content utf8(String data) {

@@ -11,4 +11,9 @@ class TextMailerTest {
     void subjectsNeverCarryLineBreaksOrOtherControlCharacters() {
         assertEquals("a  Bcc: x y", TextMailer.oneLine("a\r\nBcc: x\ty"));
     }
+
+    @Test
+    void subjectsNeverCarryUnicodeLineSeparatorsNextLineOrBidiOverrides() {
+        assertEquals("a b c d e", TextMailer.oneLine("a\u2028b\u2029c\u0085d\u202ee"));
+    }
 }

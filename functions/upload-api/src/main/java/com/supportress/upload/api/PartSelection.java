@@ -3,6 +3,7 @@ package com.supportress.upload.api;
 import com.supportress.shared.http.ClientError;
 import com.supportress.shared.http.ClientErrorException;
 import com.supportress.shared.http.FieldError;
+import com.supportress.shared.http.JsonFields;
 import io.micronaut.json.tree.JsonNode;
 
 import java.util.ArrayList;
@@ -61,11 +62,8 @@ final class PartSelection {
     }
 
     private static int partNumber(JsonNode node, int partCount, String field) {
-        if (node == null || !node.isNumber() || node.getNumberValue().doubleValue() != Math.rint(node.getNumberValue().doubleValue())
-                || node.getLongValue() < 1 || node.getLongValue() > partCount) {
-            throw invalid(field, "must be a part number from 1 to " + partCount);
-        }
-        return node.getIntValue();
+        return JsonFields.exactLong(node).filter(number -> number >= 1 && number <= partCount).map(Long::intValue)
+                .orElseThrow(() -> invalid(field, "must be a part number from 1 to " + partCount));
     }
 
     static ClientErrorException invalid(String field, String message) {

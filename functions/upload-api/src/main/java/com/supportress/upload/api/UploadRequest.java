@@ -1,19 +1,17 @@
 package com.supportress.upload.api;
 
 import com.supportress.shared.http.JsonFields;
+import com.supportress.shared.http.TextRules;
 import io.micronaut.json.tree.JsonNode;
 
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** The body of POST /uploads, validated: every invalid field is named in one 400. */
 public record UploadRequest(String fileName, String contentType, long size, Optional<String> sha256) {
 
     static final int MAX_FILE_NAME = 255;
-    // Control characters (C0, DEL, C1) and Unicode line/paragraph separators and bidi overrides, which can disguise a name.
-    private static final Pattern UNSAFE_CHARACTERS = Pattern.compile("[\\p{Cntrl}\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]");
 
     public static UploadRequest from(JsonNode body, UploadApiConfig config) {
         JsonFields fields = new JsonFields(body);
@@ -25,8 +23,7 @@ public record UploadRequest(String fileName, String contentType, long size, Opti
         String contentType = fields.requiredString("contentType", 255);
         String normalisedType = contentType == null ? null : contentType.toLowerCase(Locale.ROOT);
         fields.oneOf("contentType", Optional.ofNullable(normalisedType), config.allowedContentTypes());
-        Optional<Long> size = fields.check("size", fields.optionalLong("size"),
-                s -> s >= 1 && s <= config.largestUpload(), "must be 1 to " + config.largestUpload() + " bytes");
+        Optional<Long> size = fields.optionalLong("size", 1, config.largestUpload());
         if (body.get("size") == null || body.get("size").isNull()) {
             fields.reject("size", "is required");
         }
@@ -38,8 +35,9 @@ public record UploadRequest(String fileName, String contentType, long size, Opti
 
     /** File names are metadata only, never part of a key; still, a name that looks like a path or hides characters is refused. */
     static Optional<String> fileNameProblem(String name) {
-        if (UNSAFE_CHARACTERS.matcher(name).find()) {
-            return Optional.of("must not contain control characters");
+        // Controls, bidi overrides and zero-width characters (Cf), line separators: any of them can disguise a name.
+        if (!TextRules.isOneLine(name)) {
+            return Optional.of(TextRules.ONE_LINE_RULE);
         }
         if (name.contains("/") || name.contains("\\") || name.equals(".") || name.equals("..") || name.contains(":")) {
             return Optional.of("must be a plain file name, not a path");

@@ -17,6 +17,7 @@ import com.supportress.shared.config.FunctionApplication;
 import com.supportress.shared.config.FunctionEnvironment;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -49,6 +50,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Integration tier: upload-api against the emulator (moto unless AWS_ENDPOINT_URL is set), one fresh stack per test. */
+@Tag("emulator")
 class UploadApiIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -435,7 +437,7 @@ class UploadApiIT {
                 request("POST", "/uploads/" + uploadId + "/complete", globex, "{\"parts\":[]}"),
                 request("DELETE", "/uploads/" + uploadId, globex, null))) {
             assertEquals(404, call.getStatusCode());
-            assertTrue(JSON.readTree(call.getBody()).has("error"));
+            assertEquals("https://supportress.example/problems/not-found", JSON.readTree(call.getBody()).get("type").asText());
         }
         assertEquals("pending", uploadItem(uploadId).get("status").s());
         assertEquals(1, stack.s3().listMultipartUploads(r -> r.bucket(bucket())).uploads().size());
@@ -463,10 +465,34 @@ class UploadApiIT {
         assertEquals(409, request("DELETE", "/uploads/" + uploadId, acme, null).getStatusCode());
     }
 
+    @Test
+    void fileNamesWithUnicodeSeparatorsOrFormatCharactersAreRefusedAndNothingRecorded() throws Exception {
+        for (String name : new String[] {"a\u2028b.txt", "a\u2029b.txt", "a\u0085b.txt", "invoice\u202efdp.exe", "a\u200bb.txt"}) {
+            assertRejected(createUpload(name, "text/plain", 10, null), 400, "fileName");
+        }
+    }
+
+    @Test
+    void unpairedSurrogateInAFileNameIsA400BeforeAnyAwsCall() throws Exception {
+        APIGatewayV2HTTPResponse response = request("POST", "/uploads", acme,
+                "{\"fileName\":\"a\\ud800.txt\",\"contentType\":\"text/plain\",\"size\":10}");
+        assertEquals(400, response.getStatusCode(), response.getBody());
+        assertEquals(0, uploadCount());
+    }
+
+    @Test
+    void sizeBeyondInt64OrFractionalIsAnInvalidFieldNotWrappedAround() throws Exception {
+        for (String size : new String[] {"9223372036854775808", "18446744073709551617", "1.5", "1e300", "-1"}) {
+            assertRejected(request("POST", "/uploads", acme, "{\"fileName\":\"a.txt\",\"contentType\":\"text/plain\",\"size\":" + size + "}"),
+                    400, "size");
+        }
+    }
+
     private void assertRejected(APIGatewayV2HTTPResponse response, int status, String field) throws Exception {
         assertEquals(status, response.getStatusCode(), response.getBody());
+        assertEquals("application/problem+json", response.getHeaders().get("content-type"));
         JsonNode body = JSON.readTree(response.getBody());
-        assertTrue(body.has("error"));
+        assertEquals(status, body.get("status").asInt());
         assertEquals(field, body.get("fields").get(0).get("field").asText(), response.getBody());
         assertEquals(0, uploadCount(), "nothing recorded");
         assertTrue(stack.s3().listMultipartUploads(r -> r.bucket(bucket())).uploads().isEmpty(), "no multipart upload left open");

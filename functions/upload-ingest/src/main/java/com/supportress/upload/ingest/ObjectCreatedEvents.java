@@ -7,6 +7,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The objects an S3 event notification (as delivered through SQS) announces. S3 sends an
@@ -21,11 +22,22 @@ final class ObjectCreatedEvents {
     private ObjectCreatedEvents() {
     }
 
+    /**
+     * @throws IllegalArgumentException when the message is not an S3 event notification (it then fails, is retried
+     *                                  and ends in the dead-letter queue, where an operator sees it)
+     */
     static List<ObjectCreated> parse(String body, JsonCodec json) {
-        JsonNode root = json.read(body.getBytes(StandardCharsets.UTF_8), JsonNode.class);
+        JsonNode root;
+        try {
+            root = json.parse(String.valueOf(body).getBytes(StandardCharsets.UTF_8));
+        } catch (JsonCodec.MalformedJsonException e) {
+            throw new IllegalArgumentException("message is not JSON: " + e.getMessage());
+        }
         List<ObjectCreated> objects = new ArrayList<>();
-        JsonNode event = root.get("Event");
-        if (event != null && event.isString() && event.getStringValue().equals("s3:TestEvent")) {
+        if (!root.isObject()) {
+            throw new IllegalArgumentException("message is not an S3 event notification");
+        }
+        if (text(root, "Event").filter("s3:TestEvent"::equals).isPresent()) {
             return objects;
         }
         JsonNode records = root.get("Records");
@@ -33,14 +45,23 @@ final class ObjectCreatedEvents {
             throw new IllegalArgumentException("message is not an S3 event notification");
         }
         for (JsonNode record : records.values()) {
-            String name = record.get("eventName") == null ? "" : record.get("eventName").getStringValue();
-            if (!name.startsWith("ObjectCreated:")) {
+            if (!record.isObject() || !text(record, "eventName").orElse("").startsWith("ObjectCreated:")) {
                 continue;
             }
-            JsonNode s3 = record.get("s3");
-            objects.add(new ObjectCreated(s3.get("bucket").get("name").getStringValue(),
-                    URLDecoder.decode(s3.get("object").get("key").getStringValue(), StandardCharsets.UTF_8)));
+            String bucket = text(record, "s3", "bucket", "name")
+                    .orElseThrow(() -> new IllegalArgumentException("ObjectCreated record names no bucket"));
+            String key = text(record, "s3", "object", "key")
+                    .orElseThrow(() -> new IllegalArgumentException("ObjectCreated record names no key"));
+            objects.add(new ObjectCreated(bucket, URLDecoder.decode(key, StandardCharsets.UTF_8)));
         }
         return objects;
+    }
+
+    private static Optional<String> text(JsonNode node, String... path) {
+        JsonNode current = node;
+        for (String name : path) {
+            current = current != null && current.isObject() ? current.get(name) : null;
+        }
+        return current != null && current.isString() ? Optional.of(current.getStringValue()) : Optional.empty();
     }
 }

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Lambda entry point for UploadEventsQueue. Each message succeeds or fails on its own: a failed one is
@@ -33,7 +34,10 @@ public class UploadIngestHandler extends FunctionHandler<SQSEvent, SQSBatchRespo
         IngestService ingest = getApplicationContext().getBean(IngestService.class);
         JsonCodec json = getApplicationContext().getBean(JsonCodec.class);
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-        for (SQSEvent.SQSMessage message : event.getRecords()) {
+        // SQS never sends an event without records, nor a null record; whatever arrives must not fail the whole batch.
+        List<SQSEvent.SQSMessage> messages = event == null || event.getRecords() == null ? List.of()
+                : event.getRecords().stream().filter(Objects::nonNull).toList();
+        for (SQSEvent.SQSMessage message : messages) {
             try (LogContext ignored = LogContext.forRequest(message.getMessageId())) {
                 try {
                     for (ObjectCreatedEvents.ObjectCreated object : ObjectCreatedEvents.parse(message.getBody(), json)) {

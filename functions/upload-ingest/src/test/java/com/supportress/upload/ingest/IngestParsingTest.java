@@ -20,6 +20,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Unit tier: S3 notifications as SQS delivers them, streamed digests and checksum comparison; no emulator. */
@@ -51,6 +52,15 @@ class IngestParsingTest {
     void theS3TestEventAnnouncesNoObject() {
         SQSEvent event = SampleEvents.load("upload-ingest/s3-test-event.json", SQSEvent.class);
         assertTrue(ObjectCreatedEvents.parse(event.getRecords().get(0).getBody(), json).isEmpty());
+    }
+
+    @Test
+    void messagesThatAreNoS3NotificationFailWithoutAnythingWorseThanIllegalArgument() {
+        for (String body : new String[] {null, "", "[]", "{}", "{\"Records\":{}}", "{\"Records\":[{\"eventName\":\"ObjectCreated:Put\"}]}",
+                "{\"Records\":[{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":1},\"object\":{\"key\":\"k\"}}}]}",
+                "{\"Records\":[]}{}", "{\"Records\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}"}) {
+            assertThrows(IllegalArgumentException.class, () -> ObjectCreatedEvents.parse(body, json));
+        }
     }
 
     @Test

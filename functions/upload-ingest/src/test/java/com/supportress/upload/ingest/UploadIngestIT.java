@@ -18,6 +18,7 @@ import com.supportress.shared.schedule.ScheduleEvent;
 import com.supportress.upload.api.UploadApiHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -46,6 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * test. Uploads are created through the real upload-api handler; moto delivers the bucket's notifications to the
  * real queue, and the test hands what it receives to the handler, as the Lambda SQS poller would.
  */
+@Tag("emulator")
 class UploadIngestIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -258,6 +260,28 @@ class UploadIngestIT {
 
         assertEquals(List.of("poison-1"), response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList());
         assertEquals("replicated", uploadItem(uploadId).get("status").s());
+    }
+
+    @Test
+    void aBatchWithNoRecordsOrANullRecordNeverThrows() {
+        assertTrue(ingest.handleRequest(new SQSEvent(), null).getBatchItemFailures().isEmpty());
+        SQSEvent withNull = new SQSEvent();
+        withNull.setRecords(new ArrayList<>(java.util.Collections.singletonList(null)));
+        assertTrue(ingest.handleRequest(withNull, null).getBatchItemFailures().isEmpty());
+    }
+
+    @Test
+    void messagesNestedDeeperThanTheLimitOrWithTrailingDataFailAloneWithoutAStackOverflow() {
+        SQSEvent.SQSMessage deep = new SQSEvent.SQSMessage();
+        deep.setMessageId("deep-1");
+        deep.setBody("{\"Records\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}");
+        SQSEvent.SQSMessage trailing = new SQSEvent.SQSMessage();
+        trailing.setMessageId("trailing-1");
+        trailing.setBody("{\"Records\":[]}{\"Records\":[]}");
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(deep, trailing));
+        assertEquals(List.of("deep-1", "trailing-1"), ingest.handleRequest(event, null).getBatchItemFailures().stream()
+                .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList());
     }
 
     @Test
