@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityPr
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.net.URI;
@@ -47,6 +48,7 @@ public final class EmulatedStack {
     private DynamoDbClient dynamoDb;
     private SqsClient sqs;
     private SesV2Client ses;
+    private SnsClient sns;
 
     private EmulatedStack(SamTemplate template, String stackName, URI endpoint, Map<String, String> parameterOverrides) {
         this.template = template;
@@ -192,6 +194,9 @@ public final class EmulatedStack {
         if ("AWS::SQS::Queue".equals(type)) {
             return endpoint + "/" + Emulator.accountId() + "/" + physicalName(name);
         }
+        if ("AWS::SNS::Topic".equals(type)) {
+            return "arn:aws:sns:" + REGION.id() + ":" + Emulator.accountId() + ":" + physicalName(name);
+        }
         return physicalName(name);
     }
 
@@ -254,6 +259,13 @@ public final class EmulatedStack {
             sqs = settings.build(SqsClient.builder(), httpClient);
         }
         return sqs;
+    }
+
+    public synchronized SnsClient sns() {
+        if (sns == null) {
+            sns = settings.build(SnsClient.builder(), httpClient);
+        }
+        return sns;
     }
 
     public synchronized CognitoIdentityProviderClient cognito() {

@@ -2,6 +2,7 @@ package com.supportress.emulator;
 
 import com.supportress.shared.aws.SecondaryRegionBuckets;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.GroupExistsException;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.SchemaAttributeType;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.UserPoolClientDescription;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.UserPoolDescriptionType;
@@ -48,10 +49,24 @@ final class StackProvisioner {
         queues.keySet().stream().filter(id -> queues.get(id).toString().contains("RedrivePolicy")).forEach(this::createQueue);
         template.resourcesOfType("AWS::S3::Bucket").keySet().forEach(this::createBucket);
         template.resourcesOfType("AWS::SES::EmailIdentity").keySet().forEach(this::createEmailIdentity);
+        // Topics by name (CreateTopic is idempotent); KMS encryption and email subscriptions are AWS's to honour.
+        template.resourcesOfType("AWS::SNS::Topic").keySet().forEach(id -> stack.sns().createTopic(r -> r.name(stack.physicalName(id))));
         template.resourcesOfType(SecondaryRegionBuckets.RESOURCE_TYPE).keySet().forEach(this::createSecondaryRegionBuckets);
         template.resourcesOfType("AWS::SecretsManager::Secret").keySet().forEach(id -> EmulatedSecrets.create(stack, id));
         template.resourcesOfType("AWS::Cognito::UserPool").keySet().stream().filter(stack::deploys).forEach(this::createUserPool);
         template.resourcesOfType("AWS::Cognito::UserPoolClient").keySet().stream().filter(stack::deploys).forEach(this::createUserPoolClient);
+        template.resourcesOfType("AWS::Cognito::UserPoolGroup").keySet().stream().filter(stack::deploys).forEach(this::createUserPoolGroup);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void createUserPoolGroup(String logicalId) {
+        Map<String, Object> properties = (Map<String, Object>) stack.resolve(stack.template().properties(logicalId));
+        try {
+            stack.cognito().createGroup(r -> r.userPoolId((String) properties.get("UserPoolId"))
+                    .groupName((String) properties.get("GroupName")).description((String) properties.get("Description")));
+        } catch (GroupExistsException alreadyThere) {
+            // The local suite's fixed stack name on an emulator that outlives it: keep the group.
+        }
     }
 
     /** The pool as the template declares it (sign-in attributes, admin-only sign-up, password policy, custom attributes). */

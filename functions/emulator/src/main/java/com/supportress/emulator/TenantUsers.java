@@ -38,6 +38,17 @@ public final class TenantUsers {
                 .userAttributes(attribute("email", email), attribute("email_verified", "true"), attribute("custom:tenant_id", tenant)));
     }
 
+    /** The ID token of a new user in a group of the pool, such as the security team's (SecurityTeamUserGroup); no tenant. */
+    public String idTokenInGroup(String group) {
+        String email = "member-" + UUID.randomUUID().toString().substring(0, 12) + "@example.org";
+        stack.cognito().adminCreateUser(r -> r.userPoolId(poolId()).username(email).temporaryPassword(PASSWORD)
+                .messageAction(MessageActionType.SUPPRESS)
+                .userAttributes(attribute("email", email), attribute("email_verified", "true")));
+        stack.cognito().adminSetUserPassword(r -> r.userPoolId(poolId()).username(email).password(PASSWORD).permanent(true));
+        stack.cognito().adminAddUserToGroup(r -> r.userPoolId(poolId()).username(email).groupName(group));
+        return signIn(email).idToken();
+    }
+
     public AuthenticationResultType signIn(String email) {
         return stack.cognito().initiateAuth(r -> r.clientId(clientId()).authFlow(AuthFlowType.USER_PASSWORD_AUTH)
                 .authParameters(Map.of("USERNAME", email, "PASSWORD", PASSWORD))).authenticationResult();

@@ -16,7 +16,7 @@ import java.util.Optional;
 /**
  * What a legitimate caller of each protected route adds, so that the fuzz reaches past authentication: the claims API
  * Gateway's JWT authorizer passes after verifying a token of tenant {@link #TENANT} (claim names from the function's
- * TENANT_CLAIM and TOKEN_USE, as the template sets them), a valid Stripe signature over the (mutated) body with the
+ * TENANT_CLAIM and TOKEN_USE, as the template sets them; on the triage routes, the security team's group), a valid Stripe signature over the (mutated) body with the
  * stack's test secret, Chargebee's Basic credentials. This is the one place to teach the fuzz a route's credentials.
  */
 final class Credentials {
@@ -33,6 +33,9 @@ final class Credentials {
         claims.put("sub", "fuzz-user");
         claims.put(environment.get("TENANT_CLAIM", "custom:tenant_id"), TENANT);
         Optional.of(environment.get("TOKEN_USE", "none")).filter(use -> !use.equals("none")).ifPresent(use -> claims.put("token_use", use));
+        // The triage routes: a member of the security team (the groups claim as API Gateway passes it).
+        environment.find("SECURITY_TEAM_GROUP").ifPresent(group ->
+                claims.put(environment.get("SECURITY_TEAM_GROUPS_CLAIM", "cognito:groups"), "[" + group + "]"));
         event.getRequestContext().setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
                 .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder().withClaims(claims).build())
                 .build());

@@ -11,9 +11,10 @@ import java.util.Map;
 
 /**
  * The first response to an Idempotency-Key, kept for the idempotency window. The key is stored hashed
- * (it is the client's string), and the request fingerprint tells a true repeat from a reused key.
+ * (it is the client's string), and the request fingerprint tells a true repeat from a reused key. The body is
+ * stored without the follow-up token, which is kept only sealed under the key ({@link FollowUpTokens#seal}).
  */
-public record IdempotencyRecord(String key, String fingerprint, int status, String body, Instant expiresAt) {
+public record IdempotencyRecord(String key, String fingerprint, int status, String body, String sealedToken, Instant expiresAt) {
 
     static String partitionKey(String key) {
         return "idempotency#" + sha256(key.getBytes(StandardCharsets.UTF_8));
@@ -29,6 +30,7 @@ public record IdempotencyRecord(String key, String fingerprint, int status, Stri
                 "fingerprint", AttributeValue.fromS(fingerprint),
                 "status", IncidentStore.number(status),
                 "body", AttributeValue.fromS(body),
+                "sealedToken", AttributeValue.fromS(sealedToken),
                 "expiresAt", IncidentStore.number(expiresAt.getEpochSecond()));
     }
 

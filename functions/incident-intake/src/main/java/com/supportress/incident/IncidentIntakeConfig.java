@@ -14,6 +14,7 @@ import java.util.List;
 public record IncidentIntakeConfig(
         String reportsTable,
         String controlTable,
+        String activityTable,
         String securityTeamEmail,
         String senderEmail,
         int reportsPerSourcePerHour,
@@ -41,6 +42,7 @@ public record IncidentIntakeConfig(
         return new IncidentIntakeConfig(
                 env.require("INCIDENT_REPORTS_TABLE"),
                 env.require("INTAKE_CONTROL_TABLE"),
+                env.require("INCIDENT_ACTIVITY_TABLE"),
                 env.require("SECURITY_TEAM_EMAIL"),
                 env.require("SENDER_EMAIL"),
                 env.getInt("REPORTS_PER_SOURCE_PER_HOUR", 10),

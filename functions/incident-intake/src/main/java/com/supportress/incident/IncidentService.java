@@ -1,5 +1,6 @@
 package com.supportress.incident;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.supportress.shared.aws.AwsCallLimits;
 import com.supportress.shared.config.Deadline;
 import com.supportress.shared.http.ClientError;
@@ -14,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,9 +46,21 @@ public class IncidentService {
     // What a call without a configured timeout is assumed to take at most (the HTTP client's socket timeout).
     private static final Duration UNBOUNDED_CALL = Duration.ofSeconds(30);
 
-    /** The 201 body. */
+    /**
+     * The 201 body. {@code followUpToken} is the reporter's receipt for GET /incidents/{id} and its messages; it is
+     * never stored in the clear, so the idempotency record keeps this body without it.
+     */
     @Serdeable
-    public record Receipt(String id, String status, String receivedAt) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Receipt(String id, String status, String receivedAt, String followUpToken) {
+
+        Receipt withoutToken() {
+            return new Receipt(id, status, receivedAt, null);
+        }
+
+        Receipt withToken(String token) {
+            return new Receipt(id, status, receivedAt, token);
+        }
     }
 
     /** What POST /incidents answers: the receipt, and whether it is a replay of an earlier request. */
@@ -87,18 +101,19 @@ public class IncidentService {
         if (idempotencyKey.isPresent()) {
             Optional<IncidentStore.IdempotentResponse> earlier = store.findIdempotentResponse(idempotencyKey.get(), now);
             if (earlier.isPresent()) {
-                return replay(earlier.get(), fingerprint);
+                return replay(earlier.get(), fingerprint, idempotencyKey.get());
             }
         }
         IncidentReport report = new IncidentReport(newId(), now, submission.reporterEmail(), submission.reporterName(),
                 submission.category(), submission.summary(), submission.description(), submission.affectedAccount(),
                 submission.affectedUrl(), submission.occurredAt(), sourceIp);
-        String body = json.write(new Receipt(report.id(), "received", now.toString()));
-        Optional<IdempotencyRecord> record = idempotencyKey.map(key ->
-                new IdempotencyRecord(key, fingerprint, 201, body, now.plus(config.idempotencyWindow())));
-        switch (store.saveNew(report, rateLimiter.slot(sourceIp, now), record)) {
+        String token = FollowUpTokens.newToken();
+        Receipt receipt = new Receipt(report.id(), ReportStatus.RECEIVED.wireName(), now.toString(), token);
+        Optional<IdempotencyRecord> record = idempotencyKey.map(key -> new IdempotencyRecord(key, fingerprint, 201,
+                json.write(receipt.withoutToken()), FollowUpTokens.seal(token, key, report.id()), now.plus(config.idempotencyWindow())));
+        switch (store.saveNew(report, FollowUpTokens.hash(token), rateLimiter.slot(sourceIp, now), record)) {
             case IncidentStore.SaveResult.KeyTaken taken -> {
-                return replay(taken.earlier(), fingerprint);
+                return replay(taken.earlier(), fingerprint, idempotencyKey.orElseThrow());
             }
             case IncidentStore.SaveResult.SourceLimited limited -> throw rateLimiter.limited(now);
             case IncidentStore.SaveResult.Saved saved -> {
@@ -111,15 +126,18 @@ public class IncidentService {
         if (deliverNotifications(report, IncidentStore.NotificationState.NOTHING_SENT, deadline)) {
             mailed(report.id(), "request");
         }
-        return new Outcome(201, body, false);
+        return new Outcome(201, json.write(receipt), false);
     }
 
-    private static Outcome replay(IncidentStore.IdempotentResponse earlier, String fingerprint) {
+    /** The first response again, with the follow-up token unsealed by the key that sealed it. */
+    private Outcome replay(IncidentStore.IdempotentResponse earlier, String fingerprint, String idempotencyKey) {
         if (!earlier.fingerprint().equals(fingerprint)) {
             throw new ClientErrorException(new ClientError.Unprocessable(
                     "Idempotency-Key was already used with a different request body"));
         }
-        return new Outcome(earlier.status(), earlier.body(), true);
+        Receipt stored = json.read(earlier.body().getBytes(StandardCharsets.UTF_8), Receipt.class);
+        Optional<String> token = earlier.sealedToken().flatMap(sealed -> FollowUpTokens.unseal(sealed, idempotencyKey, stored.id()));
+        return new Outcome(earlier.status(), json.write(token.map(stored::withToken).orElse(stored)), true);
     }
 
     /**

@@ -31,8 +31,8 @@ public class IncidentStore {
     private static final String PENDING = "pending";
     static final String NOTIFICATION_FAILED = "notification_failed";
 
-    /** The stored first response to an Idempotency-Key. */
-    public record IdempotentResponse(String fingerprint, int status, String body) {
+    /** The stored first response to an Idempotency-Key; records written before follow-up tokens have no sealed token. */
+    public record IdempotentResponse(String fingerprint, int status, String body, Optional<String> sealedToken) {
     }
 
     private final DynamoDbClient dynamoDb;
@@ -64,14 +64,19 @@ public class IncidentStore {
 
     /**
      * Stores a new report, marked as awaiting notification, in one transaction with the source's rate
-     * slot and, when a key is given, the idempotency record: all of them or none.
+     * slot, when a key is given the idempotency record, and the start of its handling: the first event of its audit
+     * trail and its first-response timer. All of them or none.
      */
-    public SaveResult saveNew(IncidentReport report, TransactWriteItem rateSlot, Optional<IdempotencyRecord> idempotency) {
+    public SaveResult saveNew(IncidentReport report, String followUpTokenHash, TransactWriteItem rateSlot,
+                              Optional<IdempotencyRecord> idempotency) {
+        Map<String, AttributeValue> reportItem = toItem(report);
+        reportItem.put("followUpTokenHash", AttributeValue.fromS(followUpTokenHash));
+        reportItem.put("lastActivityAt", AttributeValue.fromS(Activity.sortable(report.receivedAt())));
         List<TransactWriteItem> writes = new ArrayList<>();
         writes.add(rateSlot);
         writes.add(TransactWriteItem.builder().put(Put.builder()
                 .tableName(config.reportsTable())
-                .item(toItem(report))
+                .item(reportItem)
                 .conditionExpression("attribute_not_exists(id)")
                 .build()).build());
         idempotency.ifPresent(record -> writes.add(TransactWriteItem.builder().put(Put.builder()
@@ -80,6 +85,11 @@ public class IncidentStore {
                 .conditionExpression("attribute_not_exists(pk) OR expiresAt < :now")
                 .expressionAttributeValues(Map.of(":now", number(report.receivedAt().getEpochSecond())))
                 .build()).build()));
+        writes.add(Activity.putEvent(config.activityTable(), report.id(),
+                new Activity.Event("received", Activity.REPORTER, report.receivedAt(), Optional.empty(),
+                        Optional.of(ReportStatus.RECEIVED.wireName()), Optional.empty())));
+        writes.add(Activity.startTimer(config.activityTable(), report.id(), Activity.FIRST_RESPONSE_TIMER,
+                Activity.DUE_FIRST_RESPONSE, report.receivedAt()));
         Deadline retryWindow = Deadline.after(CONFLICT_RETRY_WINDOW);
         for (int attempt = 1; ; attempt++) {
             try {
@@ -125,7 +135,8 @@ public class IncidentStore {
         if (item == null || item.isEmpty() || Long.parseLong(item.get("expiresAt").n()) < now.getEpochSecond()) {
             return Optional.empty();
         }
-        return Optional.of(new IdempotentResponse(item.get("fingerprint").s(), Integer.parseInt(item.get("status").n()), item.get("body").s()));
+        return Optional.of(new IdempotentResponse(item.get("fingerprint").s(), Integer.parseInt(item.get("status").n()), item.get("body").s(),
+                Optional.ofNullable(item.get("sealedToken")).map(AttributeValue::s)));
     }
 
     /** A stored report with which of its mails have gone out, read in one consistent GetItem. */
@@ -227,7 +238,7 @@ public class IncidentStore {
     private static Map<String, AttributeValue> toItem(IncidentReport report) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("id", AttributeValue.fromS(report.id()));
-        item.put("status", AttributeValue.fromS("received"));
+        item.put("status", AttributeValue.fromS(ReportStatus.RECEIVED.wireName()));
         item.put("receivedAt", AttributeValue.fromS(report.receivedAt().toString()));
         item.put("reporterEmail", AttributeValue.fromS(report.reporterEmail()));
         report.reporterName().ifPresent(v -> item.put("reporterName", AttributeValue.fromS(v)));

@@ -19,12 +19,18 @@ public class SecurityTxt {
         this.clock = clock;
     }
 
-    /** The file for a request that reached us at this host; the intake URL is on the same host. */
+    /**
+     * The file for a request that reached us at this host; the report form and the intake URL are on the same host.
+     * Contacts are listed in order of preference (RFC 9116, 2.5.3): the form first, for people; the JSON intake for
+     * tools; the mailbox.
+     */
     public String render(String host) {
         Instant expires = clock.instant().truncatedTo(ChronoUnit.SECONDS).plus(Duration.ofDays(config.securityTxtValidDays()));
-        String intakeUrl = (host.startsWith("localhost") || host.startsWith("127.0.0.1") ? "http://" : "https://") + host + "/incidents";
-        return "# Report abuse, misuse, an exploit or an incident: POST a JSON report to the first contact.\n"
-                + "Contact: " + intakeUrl + "\n"
+        String origin = (host.startsWith("localhost") || host.startsWith("127.0.0.1") ? "http://" : "https://") + host;
+        return "# Report abuse, misuse, an exploit or an incident: fill in the form (first contact), POST a JSON report to the\n"
+                + "# second, or mail the third. The form's receipt lets you follow your report and talk to us without an account.\n"
+                + "Contact: " + origin + "/report\n"
+                + "Contact: " + origin + "/incidents\n"
                 + "Contact: mailto:" + config.securityTeamEmail() + "\n"
                 + "Expires: " + expires + "\n"
                 + "Preferred-Languages: " + String.join(", ", config.preferredLanguages()) + "\n"

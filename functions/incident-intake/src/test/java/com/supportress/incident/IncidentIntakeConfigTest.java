@@ -22,7 +22,7 @@ class IncidentIntakeConfigTest {
 
     private static FunctionEnvironment environment(String validDays) {
         Map<String, String> variables = new HashMap<>(Map.of(
-                "INCIDENT_REPORTS_TABLE", "reports", "INTAKE_CONTROL_TABLE", "control",
+                "INCIDENT_REPORTS_TABLE", "reports", "INTAKE_CONTROL_TABLE", "control", "INCIDENT_ACTIVITY_TABLE", "activity",
                 "SECURITY_TEAM_EMAIL", "security@example.org", "SENDER_EMAIL", "no-reply@example.org",
                 "SECURITY_POLICY_URL", "https://example.org/security"));
         variables.put("SECURITY_TXT_VALID_DAYS", validDays);

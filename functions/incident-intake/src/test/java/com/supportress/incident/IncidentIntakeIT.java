@@ -499,7 +499,7 @@ class IncidentIntakeIT {
         assertEquals(200, response.getStatusCode());
         assertEquals("text/plain; charset=utf-8", response.getHeaders().get("content-type"));
         String text = response.getBody();
-        assertTrue(text.contains("Contact: https://api.supportress.example/incidents\n"), text);
+        assertTrue(text.contains("Contact: https://api.supportress.example/report\nContact: https://api.supportress.example/incidents\n"), text);
         assertTrue(text.contains("Contact: mailto:" + securityTeam + "\n"), text);
         assertTrue(text.contains("Expires: 2027-05-23T18:30:00Z\n"), "180 days ahead by default: " + text);
         assertTrue(text.contains("Preferred-Languages: en\n"), text);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.supportress.emulator.Emulator;
 import com.supportress.emulator.SamTemplate;
+import com.supportress.incident.IncidentCli;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -46,7 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ReadmeCommandsIT {
 
-    private enum Treatment { BASH, INVOKE_IN_PROCESS, MAVEN, SKIP, NO_RULE }
+    private enum Treatment { BASH, INVOKE_IN_PROCESS, CLI_IN_PROCESS, MAVEN, SKIP, NO_RULE }
 
     private record Rule(Treatment treatment, Predicate<List<String>> matches, String why) {
     }
@@ -69,6 +70,8 @@ class ReadmeCommandsIT {
                     "serves until Ctrl-C: this check stands the same suite up in-process (LocalSuite.start) and runs the other commands against it"),
             new Rule(Treatment.SKIP, mvnw(args -> args.contains("verify")), "the test command: this check runs inside it"),
             new Rule(Treatment.MAVEN, mvnw(args -> args.contains("-Pbilling-tool")), "one real Maven call, from the repository root"),
+            new Rule(Treatment.CLI_IN_PROCESS, mvnw(args -> args.contains("-Pincident-cli")),
+                    "the team's CLI (the profile's IncidentCli) in this JVM, with the -Dcli words and SUPPORTRESS_TOKEN as the bash session has them"),
             new Rule(Treatment.SKIP, mvnw(args -> args.contains("-Pupload-benchmarks")), "a benchmark of minutes, run on demand (README, Benchmarks)"),
             new Rule(Treatment.SKIP, mvnw(args -> args.size() >= 2 && args.subList(0, 2).equals(List.of("-DskipTests", "package"))),
                     "builds the deployment zips, which the build running this check has just built (and deploys them)"),
@@ -126,6 +129,7 @@ class ReadmeCommandsIT {
                     String output = switch (rule.treatment()) {
                         case BASH -> bash(bash, text.get(), where, failures);
                         case INVOKE_IN_PROCESS -> invokeInProcess(new ShellBlocks.Command(command.line(), text.get()).words(), where, failures);
+                        case CLI_IN_PROCESS -> incidentCli(bash, new ShellBlocks.Command(command.line(), text.get()).words(), suite, where, failures);
                         case MAVEN -> maven(text.get(), where, failures);
                         default -> throw new IllegalStateException(rule.treatment().name());
                     };
@@ -177,6 +181,27 @@ class ReadmeCommandsIT {
         } catch (RuntimeException e) {
             failures.add(where + ": " + e);
             return "";
+        }
+        String printed = output.toString(StandardCharsets.UTF_8);
+        if (status != 0) {
+            failures.add(where + ": exit status " + status + "\n" + tail(printed));
+        }
+        return printed;
+    }
+
+    /**
+     * `./mvnw ... -Pincident-cli -Dcli="..."`: IncidentCli in this JVM against the suite, each Maven run of the profile
+     * taking half a minute. Its words and SUPPORTRESS_TOKEN are expanded by the bash session, as the shell would.
+     */
+    private static String incidentCli(BashSession bash, List<String> words, LocalSuite.Running suite, String where,
+                                      List<String> failures) throws Exception {
+        String cli = words.stream().filter(w -> w.startsWith("-Dcli=")).findFirst().orElseThrow().substring("-Dcli=".length());
+        List<String> args = bash.run("printf '%s\\n' " + cli, COMMAND_TIMEOUT).output().lines().toList();
+        String token = bash.run("printf '%s\\n' \"$SUPPORTRESS_TOKEN\"", COMMAND_TIMEOUT).output().strip();
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        int status;
+        try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
+            status = IncidentCli.run(args.toArray(String[]::new), "http://127.0.0.1:" + suite.port(), token, out, out);
         }
         String printed = output.toString(StandardCharsets.UTF_8);
         if (status != 0) {

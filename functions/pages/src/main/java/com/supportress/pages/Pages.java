@@ -23,8 +23,8 @@ final class Pages {
             "html", "text/html; charset=utf-8",
             "js", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8");
-    private static final List<String> FILES = List.of("index.html", "assets/upload.js", "assets/upload-parts.js",
-            "assets/upload-hash.js", "assets/signin.js", "assets/page.css");
+    private static final List<String> FILES = List.of("index.html", "report.html", "assets/upload.js", "assets/upload-parts.js",
+            "assets/upload-hash.js", "assets/signin.js", "assets/report.js", "assets/page.css");
     // Pages change with deployments: a browser may keep a copy but must ask again before using it.
     private static final String CACHE = "no-cache";
 

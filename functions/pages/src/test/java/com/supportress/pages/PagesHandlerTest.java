@@ -43,6 +43,22 @@ class PagesHandlerTest {
     }
 
     @Test
+    void theReportFormIsServedUnderTheSamePolicyWithNothingInline() {
+        try (PagesHandler pages = handler(DEPLOYED)) {
+            APIGatewayV2HTTPResponse form = get(pages, "/report");
+            APIGatewayV2HTTPResponse script = get(pages, "/assets/report.js");
+
+            assertEquals(200, form.getStatusCode());
+            assertEquals(pages.handleRequest(HttpEvents.sample("pages/upload-page.json"), null).getHeaders().get("content-security-policy"),
+                    form.getHeaders().get("content-security-policy"));
+            assertTrue(form.getBody().contains("<script src=\"/assets/report.js\"></script>"));
+            assertFalse(Pattern.compile("<script>|<style|\\sstyle=|\\son[a-z]+=").matcher(form.getBody()).find(), "nothing inline for the CSP to block");
+            assertEquals(200, script.getStatusCode());
+            assertTrue(script.getBody().contains("Idempotency-Key"));
+        }
+    }
+
+    @Test
     void assetsAreServedByPlainNameOnly() {
         try (PagesHandler pages = handler(DEPLOYED)) {
             APIGatewayV2HTTPResponse script = get(pages, "/assets/signin.js");

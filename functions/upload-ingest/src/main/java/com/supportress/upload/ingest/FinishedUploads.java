@@ -82,7 +82,7 @@ public class FinishedUploads {
     }
 
     static ServerSideCopy.Destination quarantineDestination(UploadObjects objects, String key, String contentType, Map<String, String> metadata) {
-        String target = key.replaceFirst("^" + UploadKeys.UPLOAD_PREFIX, UploadKeys.QUARANTINE_PREFIX);
+        String target = UploadKeys.quarantineKeyOf(key);
         return new ServerSideCopy.Destination(objects.s3(), objects.bucket(), target, contentType, metadata, CopyCheckpoint.Target.QUARANTINE);
     }
 }

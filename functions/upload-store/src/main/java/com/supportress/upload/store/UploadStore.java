@@ -114,6 +114,26 @@ public class UploadStore {
         }
     }
 
+    /**
+     * The put of a new pending upload outside any tenant's quota, for another transaction to carry: a security
+     * report's attachment, which the report counts and caps instead.
+     */
+    public TransactWriteItem createOutsideQuota(UploadRecord upload) {
+        return TransactWriteItem.builder().put(put -> put.tableName(table).item(toItem(upload))
+                .conditionExpression("attribute_not_exists(uploadId)")).build();
+    }
+
+    /** The name a client gave its file goes when its owner's data is removed (a security report past retention). */
+    public void redactFileName(String uploadId) {
+        dynamoDb.updateItem(r -> r.tableName(table).key(key(uploadId))
+                .updateExpression("SET fileName = :removed")
+                .conditionExpression("attribute_exists(uploadId)")
+                .expressionAttributeValues(Map.of(":removed", AttributeValue.fromS(REDACTED_FILE_NAME))));
+    }
+
+    /** What a removed file name reads as. */
+    public static final String REDACTED_FILE_NAME = "(removed)";
+
     public Optional<UploadRecord> find(String uploadId) {
         Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table).key(key(uploadId)).consistentRead(true)).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
