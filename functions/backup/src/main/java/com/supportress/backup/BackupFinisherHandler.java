@@ -32,4 +32,11 @@ public class BackupFinisherHandler extends FunctionHandler<ScheduleEvent, Backup
             return report;
         }
     }
+
+    /** The finisher and its S3 client through a read of a run that never exists; nothing is listed, copied or written. */
+    @Override
+    protected void prime(ApplicationContext context) {
+        context.getBean(BackupFinisher.class);
+        context.getBean(BackupStores.class).primary().manifest("snapstart-priming");
+    }
 }

@@ -29,7 +29,7 @@ public class BackupHandler extends FunctionHandler<ScheduleEvent, StartReport> {
     /** The service and its S3 client through a read of a run that never exists; nothing is listed, written or restored. */
     @Override
     protected void prime(ApplicationContext context) {
-        context.getBean(BackupService.class);
+        context.getBean(BackupStarter.class);
         context.getBean(BackupStores.class).primary().manifest("snapstart-priming");
     }
 }

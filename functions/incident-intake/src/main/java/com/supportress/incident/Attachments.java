@@ -78,7 +78,7 @@ public class Attachments {
             case ResponseStore.WriteResult.Written written -> {
                 LOG.info("attachment {} added", uploadId);
                 UploadBucket.SignedRequest put = bucket.presignPut(upload.objectKey(), upload.contentType(), upload.size(),
-                        upload.sha256(), uploadConfig.urlExpiry());
+                        request.sha256().orElseThrow(), uploadConfig.urlExpiry());
                 yield new ResponseViews.AttachmentUpload(uploadId, "PUT", put.url(), put.headers(), put.expiresAt());
             }
             case ResponseStore.WriteResult.Refused refused -> throw new ClientErrorException(new ClientError.Conflict(

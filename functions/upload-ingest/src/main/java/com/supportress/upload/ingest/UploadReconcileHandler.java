@@ -5,6 +5,7 @@ import com.supportress.shared.schedule.ScheduleEvent;
 import com.supportress.upload.store.UploadStore;
 import io.micronaut.context.ApplicationContext;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 
 import java.time.Instant;
 
@@ -29,8 +30,9 @@ public class UploadReconcileHandler extends FunctionHandler<ScheduleEvent, Recon
         UploadStore store = context.getBean(UploadStore.class);
         store.awaitingReplicationCreatedBefore(Instant.EPOCH);
         store.find(UploadIngestHandler.PRIMING_UPLOAD_ID);
-        S3Objects.head(context.getBean(S3Client.class), context.getBean(ReconcileConfig.class).uploadBucket(),
-                "tenants/snapstart-priming/" + UploadIngestHandler.PRIMING_UPLOAD_ID);
+        S3Objects.head(context.getBean(S3Client.class), HeadObjectRequest.builder()
+                .bucket(context.getBean(ReconcileConfig.class).uploadBucket())
+                .key("tenants/snapstart-priming/" + UploadIngestHandler.PRIMING_UPLOAD_ID).build());
         context.getBean(ReconcileService.class);
     }
 }
