@@ -73,7 +73,7 @@ class BackupFaultIT {
         BackupConfig config = fixture.config(Map.of());
         BackupStores stores = fixture.stores();
         BackupStarter starter = new BackupStarter(dynamoDb, stores, config, fixture.clock);
-        BackupFinisher finisher = new BackupFinisher(dynamoDb, stores, config, fixture.clock, fixture.json());
+        BackupFinisher finisher = new BackupFinisher(dynamoDb, stores, config, fixture.clock, fixture.json(), fixture.metrics("BackupFinisherFunction").metrics());
 
         String firstRun = starter.start().runId();
         BackupFinisher.Report first = BackupFixture.finishRun(firstRun, () -> finisher.finish(Deadline.after(Duration.ofMinutes(2))));
@@ -118,7 +118,7 @@ class BackupFaultIT {
         });
         BackupConfig config = fixture.config(Map.of());
         BackupStores stores = fixture.stores();
-        BackupFinisher finisher = new BackupFinisher(dynamoDb, stores, config, fixture.clock, fixture.json());
+        BackupFinisher finisher = new BackupFinisher(dynamoDb, stores, config, fixture.clock, fixture.json(), fixture.metrics("BackupFinisherFunction").metrics());
         String runId = fixture.start().runId();
 
         for (int i = 0; i < 3; i++) {
@@ -157,7 +157,7 @@ class BackupFaultIT {
             }
         });
         BackupStores dyingStores = fixture.stores(fixture.stack.s3(), dyingReplica, config);
-        BackupFinisher dying = new BackupFinisher(fixture.stack.dynamoDb(), dyingStores, config, fixture.clock, fixture.json());
+        BackupFinisher dying = new BackupFinisher(fixture.stack.dynamoDb(), dyingStores, config, fixture.clock, fixture.json(), fixture.metrics("BackupFinisherFunction").metrics());
         ExecutorService background = Executors.newSingleThreadExecutor();
         Future<BackupFinisher.Report> zombie = background.submit(() -> dying.finish(Deadline.after(Duration.ofMinutes(3))));
         assertTrue(hanging.await(2, TimeUnit.MINUTES), "the first finisher reached the second part");
@@ -165,7 +165,7 @@ class BackupFaultIT {
         // Its lease runs out; the schedule's next invocation takes the run over.
         fixture.advance(Duration.ofMinutes(20));
         BackupStores stores = fixture.stores(fixture.stack.s3(), fixture.stack.s3(fixture.stack.secondaryRegion()), config);
-        BackupFinisher next = new BackupFinisher(fixture.stack.dynamoDb(), stores, config, fixture.clock, fixture.json());
+        BackupFinisher next = new BackupFinisher(fixture.stack.dynamoDb(), stores, config, fixture.clock, fixture.json(), fixture.metrics("BackupFinisherFunction").metrics());
         BackupFixture.finishRun(runId, () -> next.finish(Deadline.after(Duration.ofMinutes(3))));
         released.countDown();
         zombie.get(2, TimeUnit.MINUTES);
