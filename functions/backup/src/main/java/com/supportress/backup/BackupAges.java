@@ -1,5 +1,7 @@
 package com.supportress.backup;
 
+import com.supportress.shared.metrics.EmbeddedMetrics;
+import com.supportress.shared.metrics.MetricUnit;
 import io.micronaut.serde.annotation.Serdeable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,13 +16,15 @@ import java.util.Optional;
 /**
  * How long each table has gone without a backup verified in both regions, the number its alarm watches.
  * The finisher records each table's latest verified backup in {@code status/<table>.json} and publishes,
- * on every run, one CloudWatch metric per table (Embedded Metric Format: a JSON log line CloudWatch turns
- * into the metric, no PutMetricData call). A table never backed up counts from its creation.
+ * on every run, one CloudWatch metric per table (Embedded Metric Format through {@link EmbeddedMetrics}: a
+ * JSON log line CloudWatch turns into the metric, no PutMetricData call). A table never backed up counts from its creation.
  */
 final class BackupAges {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackupAges.class);
     static final String METRIC = "HoursSinceVerifiedBackup";
+    /** The dimension of every per-table backup metric; its alarms name the table by it. */
+    static final String TABLE_DIMENSION = "Table";
 
     @Serdeable
     record Verified(String table, String runId, Instant verifiedAt) {
@@ -76,10 +80,10 @@ final class BackupAges {
         return ages;
     }
 
-    /** One Embedded Metric Format document: the metric with the table as its dimension. */
-    static String emf(String namespace, Instant at, TableAge age) {
-        return "{\"_aws\":{\"Timestamp\":" + at.toEpochMilli() + ",\"CloudWatchMetrics\":[{\"Namespace\":\"" + namespace
-                + "\",\"Dimensions\":[[\"Table\"]],\"Metrics\":[{\"Name\":\"" + METRIC + "\",\"Unit\":\"None\"}]}]},"
-                + "\"Table\":\"" + age.table() + "\",\"" + METRIC + "\":" + Math.round(age.hours() * 100) / 100.0 + "}";
+    /** The metric with the table as its dimension, in hours to two decimals. */
+    static void publish(EmbeddedMetrics metrics, TableAge age) {
+        metrics.entry().dimension(TABLE_DIMENSION, age.table())
+                .value(METRIC, Math.round(age.hours() * 100) / 100.0, MetricUnit.NONE)
+                .emit();
     }
 }

@@ -35,7 +35,6 @@ public record BackupConfig(
         long copyPartBytes,
         int copyParallelism,
         Duration invocationBudget,
-        String metricsNamespace,
         int scanSegments) {
 
     private static final long MIB = 1024 * 1024;
@@ -58,9 +57,6 @@ public record BackupConfig(
         if (copyParallelism < 1 || copyParallelism > 32 || scanSegments < 1 || scanSegments > 64) {
             throw new IllegalStateException("BACKUP_COPY_PARALLELISM must be 1 to 32 and BACKUP_SCAN_SEGMENTS 1 to 64");
         }
-        if (!metricsNamespace.matches("[A-Za-z0-9/_.#:-]{1,255}")) {
-            throw new IllegalStateException("BACKUP_METRICS_NAMESPACE has characters CloudWatch does not allow: " + metricsNamespace);
-        }
     }
 
     public static BackupConfig from(FunctionEnvironment env) {
@@ -81,7 +77,6 @@ public record BackupConfig(
                 env.getLong("BACKUP_COPY_PART_MB", 256) * MIB,
                 env.getInt("BACKUP_COPY_PARALLELISM", 8),
                 Duration.ofSeconds(env.getLong("BACKUP_INVOCATION_BUDGET_SECONDS", 780)),
-                env.get("BACKUP_METRICS_NAMESPACE", "Supportress/Backup"),
                 env.getInt("BACKUP_SCAN_SEGMENTS", 8));
     }
 

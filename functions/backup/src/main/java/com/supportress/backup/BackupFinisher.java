@@ -1,5 +1,7 @@
 package com.supportress.backup;
 
+import com.supportress.shared.metrics.EmbeddedMetrics;
+import com.supportress.shared.metrics.MetricUnit;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
@@ -44,6 +46,10 @@ public class BackupFinisher {
     /** A run not settled by then is closed: what is left fails, so the run gets its manifest and retention sees it. */
     static final Duration RUN_TIMEOUT = Duration.ofDays(3);
     private static final int TABLE_WORKERS = 8;
+    // Business metrics (EMF, namespace METRICS_NAMESPACE), by table: the items and bytes of each backup verified in
+    // both regions, written once, by the finisher whose checkpoint recorded the table verified.
+    static final String ITEMS_METRIC = "BackupItems";
+    static final String BYTES_METRIC = "BackupBytes";
 
     @Serdeable
     public record RunProgress(String runId, boolean finished, List<Manifest.TableResult> tables) {
@@ -61,8 +67,10 @@ public class BackupFinisher {
     private final ExportFiles exportFiles;
     private final BackupAges ages;
     private final Retention retention;
+    private final EmbeddedMetrics metrics;
 
-    public BackupFinisher(DynamoDbClient dynamoDb, BackupStores stores, BackupConfig config, Clock clock, JsonMapper json) {
+    public BackupFinisher(DynamoDbClient dynamoDb, BackupStores stores, BackupConfig config, Clock clock, JsonMapper json,
+                          EmbeddedMetrics metrics) {
         this.dynamoDb = dynamoDb;
         this.stores = stores;
         this.config = config;
@@ -71,6 +79,7 @@ public class BackupFinisher {
         this.exportFiles = new ExportFiles(stores.work(), json);
         this.ages = new BackupAges(stores.work(), dynamoDb);
         this.retention = new Retention(stores, new NativeBackups(dynamoDb), config);
+        this.metrics = metrics;
     }
 
     public Report finish(Deadline deadline) {
@@ -97,9 +106,8 @@ public class BackupFinisher {
                 LOG.error("finishing run {} failed", run.state().runId(), e);
             }
         }
-        Instant now = clock.instant();
-        List<BackupAges.TableAge> tableAges = ages.ages(config.tables(), now);
-        tableAges.forEach(age -> System.out.println(BackupAges.emf(config.metricsNamespace(), now, age)));
+        List<BackupAges.TableAge> tableAges = ages.ages(config.tables(), clock.instant());
+        tableAges.forEach(age -> BackupAges.publish(metrics, age));
         return new Report(progress, tableAges, errors);
     }
 
@@ -201,6 +209,11 @@ public class BackupFinisher {
                     Instant now = clock.instant();
                     update(run, table.table(), t -> t.withStatus(TableStatus.VERIFIED, now));
                     ages.verified(table.table(), runId, now);
+                    metrics.entry().dimension(BackupAges.TABLE_DIMENSION, table.table())
+                            .value(ITEMS_METRIC, table.itemCount() == null ? 0 : table.itemCount(), MetricUnit.COUNT)
+                            .value(BYTES_METRIC, table.files().stream().mapToLong(RunState.FileState::bytes).sum(), MetricUnit.BYTES)
+                            .property("runId", runId)
+                            .emit();
                     LOG.info("table {} of run {}: {} items verified in {} and {}", table.table(), runId, table.itemCount(),
                             stores.primary().region(), stores.replica().region());
                 }

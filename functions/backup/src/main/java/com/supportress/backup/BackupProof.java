@@ -1,6 +1,7 @@
 package com.supportress.backup;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.supportress.shared.metrics.EmbeddedMetrics;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -50,6 +51,9 @@ public class BackupProof {
     private static final Logger LOG = LoggerFactory.getLogger(BackupProof.class);
     static final Duration PROOF_TIMEOUT = Duration.ofDays(2);
     private static final int TABLE_WORKERS = 4;
+    // Business metric (EMF, namespace METRICS_NAMESPACE): each table's restore test, by table and result (passed or
+    // failed), counted once, by the invocation that recorded the proof finished.
+    static final String RESULT_METRIC = "RestoreTests";
 
     @Serdeable
     public record TableResult(String table, ProofState.ProofStatus status, long manifestItems, Long importedItems, String tableHash,
@@ -71,13 +75,15 @@ public class BackupProof {
     private final BackupConfig config;
     private final Clock clock;
     private final TableImports imports;
+    private final EmbeddedMetrics metrics;
 
-    public BackupProof(DynamoDbClient dynamoDb, BackupStores stores, BackupConfig config, Clock clock) {
+    public BackupProof(DynamoDbClient dynamoDb, BackupStores stores, BackupConfig config, Clock clock, EmbeddedMetrics metrics) {
         this.dynamoDb = dynamoDb;
         this.stores = stores;
         this.config = config;
         this.clock = clock;
         this.imports = new TableImports(dynamoDb, config.bucketOwner());
+        this.metrics = metrics;
     }
 
     /** The region whose copy this week's proof covers: the stack's in even ISO weeks, the second region's in odd ones. */
@@ -178,6 +184,12 @@ public class BackupProof {
             stores.primary().writeOnce(WorkBucket.proofKey(now.proofId()), now.finishedAt(at));
             proof.finish(finished -> finished.finishedAt(at));
             ProofState done = proof.state();
+            done.tables().forEach(table -> metrics.entry().dimension(BackupAges.TABLE_DIMENSION, table.table())
+                    .dimension("Result", table.status() == ProofState.ProofStatus.PASSED ? "passed" : "failed")
+                    .count(RESULT_METRIC)
+                    .property("proofId", done.proofId())
+                    .property("region", done.region())
+                    .emit());
             if (done.passed()) {
                 LOG.info("proof {}: every table of run {} restored from {} and matched its backup", done.proofId(), done.runId(), done.region());
             } else {

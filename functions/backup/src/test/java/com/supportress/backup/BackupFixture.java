@@ -2,8 +2,10 @@ package com.supportress.backup;
 
 import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.MutableClock;
+import com.supportress.emulator.RecordedMetrics;
 import com.supportress.emulator.SampleEvents;
 import com.supportress.shared.config.FunctionEnvironment;
+import com.supportress.shared.metrics.EmbeddedMetrics;
 import com.supportress.shared.schedule.ScheduleEvent;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
@@ -43,18 +45,26 @@ final class BackupFixture implements AutoCloseable {
     final MutableClock clock = new MutableClock(Instant.now());
     private final List<ApplicationContext> contexts = new ArrayList<>();
     private final Map<String, ApplicationContext> byFunction = new HashMap<>();
+    private final Map<String, RecordedMetrics> metrics = new HashMap<>();
 
     BackupFixture(Map<String, String> parameters) {
         stack = EmulatedStack.create(parameters);
     }
 
-    /** The function's context, started once, with the test's clock. */
+    /** The function's context, started once, with the test's clock and, if it writes metrics, its recorded metrics. */
     ApplicationContext context(String function) {
         return byFunction.computeIfAbsent(function, f -> {
-            ApplicationContext context = stack.start(f, clock);
+            ApplicationContext context = stack.environment(f).variables().containsKey(EmbeddedMetrics.NAMESPACE_VARIABLE)
+                    ? stack.start(f, clock, metrics(f).metrics())
+                    : stack.start(f, clock);
             contexts.add(context);
             return context;
         });
+    }
+
+    /** The EMF lines a function of the template (one with METRICS_NAMESPACE) wrote in this test, in every context given them. */
+    RecordedMetrics metrics(String function) {
+        return metrics.computeIfAbsent(function, f -> new RecordedMetrics(stack, f, clock));
     }
 
     StartReport start() {

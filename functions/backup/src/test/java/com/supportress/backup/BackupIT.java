@@ -1,5 +1,7 @@
 package com.supportress.backup;
 
+import com.supportress.emulator.EmfDocument;
+import com.supportress.emulator.RecordedMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -109,6 +111,31 @@ class BackupIT {
     }
 
     @Test
+    void finisherWritesEachTablesBackupSizeOnceAndItsBackupAgeOnEveryRunAsEmf() {
+        fixture.putItems(reports, 250);
+        fixture.putItems(control, 3);
+        RecordedMetrics metrics = fixture.metrics("BackupFinisherFunction");
+
+        String runId = fixture.backUp();
+        fixture.finish();
+
+        for (String name : fixture.templateTables()) {
+            TableManifest backup = fixture.stores().primary().tableManifest(runId, name).orElseThrow();
+            Map<String, String> table = Map.of(BackupAges.TABLE_DIMENSION, name);
+            assertEquals(backup.itemCount(), metrics.sum(BackupFinisher.ITEMS_METRIC, table), name + ": counted once, when verified");
+            assertEquals(backup.bytes(), metrics.sum(BackupFinisher.BYTES_METRIC, table), name);
+            List<Double> ages = metrics.documents().stream().flatMap(line -> line.value(BackupAges.METRIC, table).stream()).toList();
+            assertTrue(ages.size() >= 2 && ages.getLast() < 1, name + ": an age on every run, the last one fresh: " + ages);
+        }
+        assertEquals(250, metrics.sum(BackupFinisher.ITEMS_METRIC, Map.of(BackupAges.TABLE_DIMENSION, reports)));
+        EmfDocument age = metrics.documents().stream().filter(line -> line.units().containsKey(BackupAges.METRIC)).findFirst().orElseThrow();
+        assertEquals(fixture.stack.environment("BackupFinisherFunction").require("METRICS_NAMESPACE"), age.namespace(),
+                "the namespace the backup-age alarms watch");
+        assertEquals(List.of(List.of(BackupAges.TABLE_DIMENSION)), age.dimensionSets());
+        assertEquals("None", age.units().get(BackupAges.METRIC));
+    }
+
+    @Test
     void aSecondRunOnTheSameDayTakesNoSecondNativeBackup() {
         fixture.putItems(reports, 5);
         String first = fixture.start().runId();
@@ -147,7 +174,7 @@ class BackupIT {
         BackupStores stores = fixture.stores(fixture.stack.s3(), fixture.stack.s3(fixture.stack.secondaryRegion()), small);
         String runId = new BackupStarter(fixture.stack.dynamoDb(), stores, small, fixture.clock).start().runId();
 
-        BackupFinisher finisher = new BackupFinisher(fixture.stack.dynamoDb(), stores, small, fixture.clock, fixture.json());
+        BackupFinisher finisher = new BackupFinisher(fixture.stack.dynamoDb(), stores, small, fixture.clock, fixture.json(), fixture.metrics("BackupFinisherFunction").metrics());
         BackupFinisher.Report report = BackupFixture.finishRun(runId, () -> finisher.finish(Deadline.after(Duration.ofMinutes(5))));
 
         TableManifest backup = stores.primary().tableManifest(runId, reports).orElseThrow(() -> new AssertionError(report.toString()));
@@ -175,7 +202,7 @@ class BackupIT {
         S3Client replica = fixture.s3(fixture.stack.secondaryRegion(), recorder);
         BackupStores stores = fixture.stores(fixture.stack.s3(), replica, config);
         String runId = new BackupStarter(fixture.stack.dynamoDb(), stores, config, fixture.clock).start().runId();
-        BackupFinisher finisher = new BackupFinisher(fixture.stack.dynamoDb(), stores, config, fixture.clock, fixture.json());
+        BackupFinisher finisher = new BackupFinisher(fixture.stack.dynamoDb(), stores, config, fixture.clock, fixture.json(), fixture.metrics("BackupFinisherFunction").metrics());
         BackupFixture.finishRun(runId, () -> finisher.finish(Deadline.after(Duration.ofMinutes(5))));
         new RestoreService(fixture.stack.dynamoDb(), stores, config).restore(new RestoreService.RestoreRequest(reports, Optional.of(runId),
                 Optional.empty(), false, Optional.of(fixture.stack.secondaryRegion().id())), Deadline.after(Duration.ofMinutes(1)), m -> { });

@@ -80,7 +80,7 @@ class BackupTemplateTest {
             assertEquals("GreaterThanThreshold", properties.get("ComparisonOperator"), id);
             assertEquals("breaching", properties.get("TreatMissingData"), id);
             assertEquals(List.of(Map.of("Ref", "OpsAlertsTopic")), properties.get("AlarmActions"), id);
-            assertEquals(map(variables("BackupFinisherFunction").get("BACKUP_METRICS_NAMESPACE")), map(properties.get("Namespace")), id);
+            assertEquals(map(variables("BackupFinisherFunction").get("METRICS_NAMESPACE")), map(properties.get("Namespace")), id);
             Map<String, Object> dimension = map(((List<?>) properties.get("Dimensions")).getFirst());
             assertEquals("Table", dimension.get("Name"), id);
             watched.add((String) map(dimension.get("Value")).get("Ref"));

@@ -1,15 +1,18 @@
 package com.supportress.backup;
 
+import com.supportress.emulator.EmfDocument;
 import com.supportress.emulator.LocalLambdaContext;
 import com.supportress.emulator.SampleEvents;
 import com.supportress.shared.config.FunctionEnvironment;
+import com.supportress.shared.metrics.EmbeddedMetrics;
 import com.supportress.shared.schedule.ScheduleEvent;
-import io.micronaut.json.JsonMapper;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +58,7 @@ class BackupUnitsTest {
         assertFalse(config.copiesInParts(5L * 1024 * 1024 * 1024), "S3 copies 5 GiB in one CopyObject");
         assertTrue(config.copiesInParts(5L * 1024 * 1024 * 1024 + 1));
         for (Map<String, String> invalid : List.of(with(valid, "BACKUP_BUCKET_OWNER", "me"), with(valid, "BACKUP_REPLICA_REGION", "us-east-1"),
-                with(valid, "BACKUP_COPY_PART_MB", "4"), with(valid, "BACKUP_COPY_MULTIPART_MB", "6000"), with(valid, "BACKUP_METRICS_NAMESPACE", "a b"))) {
+                with(valid, "BACKUP_COPY_PART_MB", "4"), with(valid, "BACKUP_COPY_MULTIPART_MB", "6000"))) {
             assertThrows(IllegalStateException.class, () -> BackupConfig.from(FunctionEnvironment.of(invalid)), invalid.toString());
         }
         assertThrows(IllegalStateException.class, () -> BackupConfig.from(FunctionEnvironment.of(with(valid, "BACKUP_WORK_BUCKET", ""))));
@@ -108,22 +111,19 @@ class BackupUnitsTest {
     }
 
     @Test
-    void theBackupAgeIsOneEmbeddedMetricDocumentPerTable() throws IOException {
-        String line = BackupAges.emf("Supportress/dev/Backup", Instant.ofEpochMilli(1_700_000_000_000L),
-                new BackupAges.TableAge("dev-UploadsTable-X1", 27.456, null));
+    void theBackupAgeIsOneEmbeddedMetricDocumentPerTable() {
+        List<String> lines = new ArrayList<>();
+        EmbeddedMetrics metrics = new EmbeddedMetrics("Supportress/dev/Backup", lines::add,
+                Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC));
 
-        @SuppressWarnings("unchecked")
-        Map<String, Object> document = JsonMapper.createDefault().readValue(line, Map.class);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> aws = (Map<String, Object>) document.get("_aws");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> metrics = ((List<Map<String, Object>>) aws.get("CloudWatchMetrics")).getFirst();
+        BackupAges.publish(metrics, new BackupAges.TableAge("dev-UploadsTable-X1", 27.456, null));
 
-        assertEquals(1_700_000_000_000L, ((Number) aws.get("Timestamp")).longValue());
-        assertEquals("Supportress/dev/Backup", metrics.get("Namespace"));
-        assertEquals(List.of(List.of("Table")), metrics.get("Dimensions"));
-        assertEquals("HoursSinceVerifiedBackup", ((List<Map<String, Object>>) metrics.get("Metrics")).getFirst().get("Name"));
-        assertEquals("dev-UploadsTable-X1", document.get("Table"));
-        assertEquals(27.46, ((Number) document.get("HoursSinceVerifiedBackup")).doubleValue());
+        EmfDocument document = EmfDocument.parse(lines.getFirst());
+        assertEquals(1, lines.size());
+        assertEquals(1_700_000_000_000L, document.root().get("_aws").get("Timestamp").asLong());
+        assertEquals("Supportress/dev/Backup", document.namespace());
+        assertEquals(List.of(List.of("Table")), document.dimensionSets());
+        assertEquals(Map.of("HoursSinceVerifiedBackup", "None"), document.units());
+        assertEquals(Optional.of(27.46), document.value("HoursSinceVerifiedBackup", Map.of("Table", "dev-UploadsTable-X1")));
     }
 }

@@ -1,6 +1,7 @@
 package com.supportress.backup;
 
 import com.supportress.emulator.EmulatedStack;
+import com.supportress.emulator.RecordedMetrics;
 import com.supportress.emulator.SampleEvents;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -220,8 +221,9 @@ class RestoreIT {
         fixture.putItems(fixture.table("IntakeControlTable"), 7);
         String runId = fixture.backUp();
         List<String> tablesBefore = fixture.stack.dynamoDb().listTables().tableNames();
+        RecordedMetrics metrics = fixture.metrics("BackupVerifyFunction");
 
-        try (BackupVerifyHandler verify = new BackupVerifyHandler(fixture.stack.start("BackupVerifyFunction", fixture.clock))) {
+        try (BackupVerifyHandler verify = new BackupVerifyHandler(fixture.stack.start("BackupVerifyFunction", fixture.clock, metrics.metrics()))) {
             BackupProof.Report primary = proveUntilDone(verify, new VerifyInvocation("start", EmulatedStack.REGION.id(), null));
             BackupProof.Report secondary = proveUntilDone(verify, new VerifyInvocation("start", fixture.stack.secondaryRegion().id(), null));
 
@@ -236,6 +238,11 @@ class RestoreIT {
             }
         }
         assertEquals(tablesBefore, fixture.stack.dynamoDb().listTables().tableNames(), "scratch tables are dropped");
+        for (String table : fixture.templateTables()) {
+            assertEquals(2, metrics.sum(BackupProof.RESULT_METRIC, Map.of(BackupAges.TABLE_DIMENSION, table, "Result", "passed")),
+                    table + ": one passed restore test per proof, counted once though the schedule continued each proof");
+        }
+        assertEquals(0, metrics.sum(BackupProof.RESULT_METRIC, Map.of("Result", "failed")));
     }
 
     @Test
@@ -250,13 +257,18 @@ class RestoreIT {
         primary.s3().putObject(r -> r.bucket(primary.bucket()).key(BackupStore.tableManifestKey(runId, reports)),
                 RequestBody.fromBytes(fixture.json().writeValueAsBytes(inflated)));
         List<String> tablesBefore = fixture.stack.dynamoDb().listTables().tableNames();
+        RecordedMetrics metrics = fixture.metrics("BackupVerifyFunction");
 
-        try (BackupVerifyHandler verify = new BackupVerifyHandler(fixture.stack.start("BackupVerifyFunction", fixture.clock))) {
+        try (BackupVerifyHandler verify = new BackupVerifyHandler(fixture.stack.start("BackupVerifyFunction", fixture.clock, metrics.metrics()))) {
             IllegalStateException failed = assertThrows(IllegalStateException.class,
                     () -> proveUntilDone(verify, new VerifyInvocation("start", EmulatedStack.REGION.id(), runId)));
             assertTrue(failed.getMessage().contains(reports) && failed.getMessage().contains("the backup holds 21"), failed.getMessage());
         }
         assertEquals(tablesBefore, fixture.stack.dynamoDb().listTables().tableNames(), "scratch tables are dropped after a failure too");
+        assertEquals(1, metrics.sum(BackupProof.RESULT_METRIC, Map.of(BackupAges.TABLE_DIMENSION, reports, "Result", "failed")));
+        assertEquals(0, metrics.sum(BackupProof.RESULT_METRIC, Map.of(BackupAges.TABLE_DIMENSION, reports, "Result", "passed")));
+        assertEquals(fixture.templateTables().size() - 1, metrics.sum(BackupProof.RESULT_METRIC, Map.of("Result", "passed")),
+                "the other tables' restore tests passed");
     }
 
     @Test
@@ -280,7 +292,7 @@ class RestoreIT {
                 }
             }
         });
-        BackupProof proofs = new BackupProof(dynamoDb, fixture.stores(), config, fixture.clock);
+        BackupProof proofs = new BackupProof(dynamoDb, fixture.stores(), config, fixture.clock, fixture.metrics("BackupVerifyFunction").metrics());
 
         BackupProof.Report report = proofs.start(Optional.of(EmulatedStack.REGION.id()), Optional.of(runId), soon());
         while (!report.finished()) {

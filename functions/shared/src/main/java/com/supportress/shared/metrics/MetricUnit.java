@@ -5,7 +5,9 @@ public enum MetricUnit {
     COUNT("Count"),
     SECONDS("Seconds"),
     MILLISECONDS("Milliseconds"),
-    BYTES("Bytes");
+    BYTES("Bytes"),
+    /** A plain number (hours since a verified backup), as its alarm reads it. */
+    NONE("None");
 
     private final String cloudWatchName;
 

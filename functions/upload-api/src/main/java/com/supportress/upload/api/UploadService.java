@@ -5,6 +5,7 @@ import com.supportress.shared.http.ClientErrorException;
 import com.supportress.shared.http.FieldError;
 import com.supportress.shared.ids.UnguessableIds;
 import com.supportress.shared.log.LogContext;
+import com.supportress.upload.store.FinalStatusMetric;
 import com.supportress.upload.store.S3Checksums;
 import com.supportress.upload.store.TenantQuota;
 import com.supportress.upload.store.UploadKeys;
@@ -44,12 +45,14 @@ public class UploadService {
     private final UploadBucket bucket;
     private final UploadApiConfig config;
     private final Clock clock;
+    private final FinalStatusMetric finalStatus;
 
-    public UploadService(UploadStore store, UploadBucket bucket, UploadApiConfig config, Clock clock) {
+    public UploadService(UploadStore store, UploadBucket bucket, UploadApiConfig config, Clock clock, FinalStatusMetric finalStatus) {
         this.store = store;
         this.bucket = bucket;
         this.config = config;
         this.clock = clock;
+        this.finalStatus = finalStatus;
     }
 
     public UploadViews.Instructions create(String tenant, UploadRequest request) {
@@ -184,6 +187,7 @@ public class UploadService {
         if (!store.markFailed(uploadId, "aborted by the client", clock.instant())) {
             throw new ClientErrorException(new ClientError.Conflict("upload changed while aborting; read its status again"));
         }
+        finalStatus.reached(uploadId, UploadStatus.FAILED);
         // The marker first: from then on neither a still-valid PUT URL nor a racing completion can write the key.
         bucket.close(upload.objectKey(), "aborted");
         upload.multipartUploadId().ifPresent(id -> bucket.abortMultipart(upload.objectKey(), id));

@@ -28,7 +28,7 @@ class UploadApiConfigTest {
     @Test
     void partSizeGrowsSoNoFileNeedsMoreThanTenThousandParts() {
         UploadApiConfig config = UploadApiConfig.from(FunctionEnvironment.of(Map.of("UPLOAD_BUCKET", "b", "PART_SIZE_BYTES", Long.toString(5 * MIB))));
-        UploadService service = new UploadService(null, null, config, null);
+        UploadService service = new UploadService(null, null, config, null, null);
         assertEquals(5 * MIB, service.partSize(100 * MIB));
         long fiftyGib = 50L * 1024 * MIB;
         long partSize = service.partSize(fiftyGib);

@@ -12,9 +12,11 @@ import com.supportress.emulator.Emulator;
 import com.supportress.emulator.EmulatorSemantics;
 import com.supportress.emulator.HttpEvents;
 import com.supportress.emulator.MutableClock;
+import com.supportress.emulator.RecordedMetrics;
 import com.supportress.emulator.TenantUsers;
 import com.supportress.shared.config.FunctionApplication;
 import com.supportress.shared.config.FunctionEnvironment;
+import com.supportress.upload.store.FinalStatusMetric;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -66,6 +68,7 @@ class UploadApiIT {
     private ApiGateway gateway;
     private TenantUsers users;
     private UploadApiHandler handler;
+    private RecordedMetrics metrics;
     // Real ID tokens from the stack's user pool (moto), one user per tenant.
     private String acme;
     private String globex;
@@ -78,6 +81,7 @@ class UploadApiIT {
         users = new TenantUsers(stack);
         acme = users.idToken(TENANT);
         globex = users.idToken("globex");
+        metrics = new RecordedMetrics(stack, "UploadApiFunction", clock);
         handler = handlerWith(Map.of());
     }
 
@@ -93,7 +97,7 @@ class UploadApiIT {
         variables.put("PART_SIZE_BYTES", Long.toString(5 * MIB));
         variables.put("MAX_UPLOAD_BYTES", Long.toString(20 * MIB));
         variables.putAll(overrides);
-        return new UploadApiHandler(FunctionApplication.builder(FunctionEnvironment.of(variables)).singletons(clock).start());
+        return new UploadApiHandler(FunctionApplication.builder(FunctionEnvironment.of(variables)).singletons(clock, metrics.metrics()).start());
     }
 
     @Test
@@ -541,6 +545,9 @@ class UploadApiIT {
         assertEquals("aborted by the client", aborted.get("reason").asText());
         assertTrue(stack.s3().listMultipartUploads(r -> r.bucket(bucket())).uploads().isEmpty());
         assertEquals(409, request("DELETE", "/uploads/" + uploadId, acme, null).getStatusCode());
+        assertEquals(1, metrics.sum(FinalStatusMetric.METRIC, Map.of(FinalStatusMetric.STATUS_DIMENSION, "failed")),
+                "the abort is counted once; the refused second one is not");
+        assertEquals(stack.environment("UploadApiFunction").require("METRICS_NAMESPACE"), metrics.documents().getFirst().namespace());
     }
 
     @Test

@@ -3,6 +3,7 @@ package com.supportress.upload.ingest;
 import com.supportress.shared.log.LogContext;
 import com.supportress.upload.store.CopyCheckpoint;
 import com.supportress.upload.store.FileTypes;
+import com.supportress.upload.store.FinalStatusMetric;
 import com.supportress.upload.store.LeaseAttempt;
 import com.supportress.upload.store.S3Checksums;
 import com.supportress.upload.store.UploadKeys;
@@ -56,9 +57,11 @@ public class IngestService {
     private final UploadEventsQueue queue;
     private final IngestConfig config;
     private final Clock clock;
+    private final FinalStatusMetric finalStatus;
 
     public IngestService(UploadObjects objects, UploadStore store, Replicator replicator, ServerSideCopy copier,
-                         FinishedUploads finished, UploadEventsQueue queue, IngestConfig config, Clock clock) {
+                         FinishedUploads finished, UploadEventsQueue queue, IngestConfig config, Clock clock,
+                         FinalStatusMetric finalStatus) {
         this.objects = objects;
         this.store = store;
         this.replicator = replicator;
@@ -67,6 +70,7 @@ public class IngestService {
         this.queue = queue;
         this.config = config;
         this.clock = clock;
+        this.finalStatus = finalStatus;
     }
 
     public Outcome ingest(String bucket, String key, InvocationBudget budget) {
@@ -130,7 +134,9 @@ public class IngestService {
         }
         Instant now = clock.instant();
         long lagMillis = Math.max(0, Duration.between(arrivedAt, now).toMillis());
-        store.markReplicated(upload.uploadId(), replicator.region(), now, lagMillis);
+        if (store.markReplicated(upload.uploadId(), replicator.region(), now, lagMillis)) {
+            finalStatus.reached(upload.uploadId(), UploadStatus.REPLICATED);
+        }
         LOG.info("upload replicated region={} lagMillis={}", replicator.region(), lagMillis);
         return Outcome.REPLICATED;
     }
@@ -165,11 +171,11 @@ public class IngestService {
         if (quarantined.isPresent()) {
             String reason = quarantined.get().metadata().getOrDefault(QUARANTINE_REASON, "failed a check");
             finished.removeAllBut(upload.objectKey(), Optional.empty());
-            store.markQuarantined(upload.uploadId(), reason, clock.instant());
+            recordQuarantined(upload, reason);
             return Outcome.QUARANTINED;
         }
-        if (upload.expired(clock.instant())) {
-            store.markFailed(upload.uploadId(), "never uploaded before the upload expired", clock.instant());
+        if (upload.expired(clock.instant()) && store.markFailed(upload.uploadId(), "never uploaded before the upload expired", clock.instant())) {
+            finalStatus.reached(upload.uploadId(), UploadStatus.FAILED);
         }
         return Outcome.NOT_UPLOADED;
     }
@@ -186,9 +192,15 @@ public class IngestService {
         }
         objects.close(upload.objectKey(), "quarantined");
         finished.removeAllBut(upload.objectKey(), Optional.empty());
-        store.markQuarantined(upload.uploadId(), reason, clock.instant());
+        recordQuarantined(upload, reason);
         LOG.warn("upload quarantined: {}", reason);
         return Outcome.QUARANTINED;
+    }
+
+    private void recordQuarantined(UploadRecord upload, String reason) {
+        if (store.markQuarantined(upload.uploadId(), reason, clock.instant())) {
+            finalStatus.reached(upload.uploadId(), UploadStatus.QUARANTINED);
+        }
     }
 
     /**

@@ -7,17 +7,13 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 
 /** What UploadReconcileFunction reads from its environment (names as template.yaml sets them). */
-public record ReconcileConfig(String uploadBucket, String queueUrl, String metricsNamespace, Duration maxLag) {
+public record ReconcileConfig(String uploadBucket, String queueUrl, Duration maxLag) {
 
     /** The promise: an object waits at most this long for its verified replica, or the alarm fires. */
     static final Duration MAX_LAG = Duration.ofMinutes(15);
 
     public static ReconcileConfig from(FunctionEnvironment env) {
-        String namespace = env.require("METRICS_NAMESPACE");
-        if (!namespace.matches("[A-Za-z0-9/_.#:-]{1,255}")) {
-            throw new IllegalStateException("METRICS_NAMESPACE has characters CloudWatch does not allow: " + namespace);
-        }
-        return new ReconcileConfig(env.require("UPLOAD_BUCKET"), env.require("UPLOAD_EVENTS_QUEUE_URL"), namespace, MAX_LAG);
+        return new ReconcileConfig(env.require("UPLOAD_BUCKET"), env.require("UPLOAD_EVENTS_QUEUE_URL"), MAX_LAG);
     }
 
     @Factory

@@ -1,6 +1,10 @@
 package com.supportress.upload.ingest;
 
+import com.supportress.shared.metrics.EmbeddedMetrics;
+import com.supportress.shared.metrics.MetricUnit;
+import com.supportress.upload.store.FinalStatusMetric;
 import com.supportress.upload.store.UploadRecord;
+import com.supportress.upload.store.UploadStatus;
 import com.supportress.upload.store.UploadStore;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
@@ -25,6 +29,9 @@ import java.util.Optional;
 public class ReconcileService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReconcileService.class);
+    /** The replication lag, written (EMF) on every round; UploadReplicationLagAlarm watches the first. */
+    static final String OLDEST_LAG_METRIC = "OldestUnreplicatedSeconds";
+    static final String LAGGING_METRIC = "LaggingObjects";
 
     /** How one round went: lagging objects, those re-driven (the others are leased by a worker), expired uploads; oldestLagSeconds is 0 when nothing lags. */
     @Serdeable
@@ -36,13 +43,18 @@ public class ReconcileService {
     private final UploadEventsQueue queue;
     private final ReconcileConfig config;
     private final Clock clock;
+    private final EmbeddedMetrics metrics;
+    private final FinalStatusMetric finalStatus;
 
-    public ReconcileService(UploadStore store, S3Client s3, UploadEventsQueue queue, ReconcileConfig config, Clock clock) {
+    public ReconcileService(UploadStore store, S3Client s3, UploadEventsQueue queue, ReconcileConfig config, Clock clock,
+                            EmbeddedMetrics metrics, FinalStatusMetric finalStatus) {
         this.store = store;
         this.s3 = s3;
         this.queue = queue;
         this.config = config;
         this.clock = clock;
+        this.metrics = metrics;
+        this.finalStatus = finalStatus;
     }
 
     public Result reconcile() {
@@ -59,6 +71,7 @@ public class ReconcileService {
             Optional<HeadObjectResponse> object = head(upload.get().objectKey());
             if (object.isEmpty()) {
                 if (upload.get().expired(now) && store.markFailed(uploadId, "never uploaded before the upload expired", now)) {
+                    finalStatus.reached(uploadId, UploadStatus.FAILED);
                     expired++;
                 }
                 continue;
@@ -74,7 +87,11 @@ public class ReconcileService {
             }
         }
         LOG.info("replication reconciled lagging={} redriven={} expired={} oldestLagSeconds={}", lagging, redriven, expired, oldestLagSeconds);
-        System.out.println(ReplicationLagMetric.emf(config.metricsNamespace(), now, lagging, oldestLagSeconds));
+        // No dimensions: the lag alarm watches the stack's one series of each.
+        metrics.entry()
+                .value(OLDEST_LAG_METRIC, oldestLagSeconds, MetricUnit.SECONDS)
+                .value(LAGGING_METRIC, lagging, MetricUnit.COUNT)
+                .emit();
         return new Result(lagging, redriven, expired, oldestLagSeconds);
     }
 

@@ -7,9 +7,11 @@ import com.supportress.emulator.EmulatedStack;
 import com.supportress.emulator.Emulator;
 import com.supportress.emulator.EmulatorSemantics;
 import com.supportress.emulator.MutableClock;
+import com.supportress.emulator.RecordedMetrics;
 import com.supportress.emulator.SampleEvents;
 import com.supportress.emulator.SqsEvents;
 import com.supportress.shared.schedule.ScheduleEvent;
+import com.supportress.upload.store.FinalStatusMetric;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -53,6 +55,8 @@ class UploadIngestIT {
     private MutableClock clock;
     private UploadFixture uploads;
     private UploadIngestHandler ingest;
+    private RecordedMetrics ingestMetrics;
+    private RecordedMetrics reconcileMetrics;
 
     @BeforeEach
     void standUpStack() {
@@ -61,7 +65,9 @@ class UploadIngestIT {
         stack = EmulatedStack.create(Map.of());
         clock = new MutableClock(Instant.now());
         uploads = new UploadFixture(stack, clock, SMALL_PARTS);
-        ingest = uploads.ingestHandler(Map.of());
+        ingestMetrics = new RecordedMetrics(stack, "UploadIngestFunction", clock);
+        reconcileMetrics = new RecordedMetrics(stack, "UploadReconcileFunction", clock);
+        ingest = uploads.ingestHandler(Map.of(), ingestMetrics.metrics());
     }
 
     @AfterEach
@@ -128,6 +134,8 @@ class UploadIngestIT {
         uploads.ingestQueued(ingest);
 
         assertQuarantined(uploadId, "size 5000 bytes does not match the declared 4096");
+        assertEquals(1, finished("quarantined"));
+        assertEquals(0, finished("replicated"));
     }
 
     @Test
@@ -240,6 +248,8 @@ class UploadIngestIT {
         assertEquals(1, uploads.replicaVersions(uploadId));
         assertEquals(firstReplicatedAt, uploads.item(uploadId).get("replicatedAt").s());
         assertEquals(1, uploads.uploadCount());
+        assertEquals(1, finished("replicated"), "counted by the write that changed the status, not by the repeat");
+        assertEquals(stack.environment("UploadIngestFunction").require("METRICS_NAMESPACE"), ingestMetrics.documents().getFirst().namespace());
     }
 
     @Test
@@ -293,6 +303,11 @@ class UploadIngestIT {
         assertEquals(1, result.lagging());
         assertEquals(1, result.redriven());
         assertTrue(result.oldestLagSeconds() >= 15 * 60);
+        assertEquals(result.oldestLagSeconds(), reconcileMetrics.sum(ReconcileService.OLDEST_LAG_METRIC, Map.of()), "the number the lag alarm watches");
+        assertEquals(1, reconcileMetrics.sum(ReconcileService.LAGGING_METRIC, Map.of()));
+        assertEquals(List.of(List.of()), reconcileMetrics.documents().getFirst().dimensionSets(), "the alarm's metric has no dimensions");
+        assertEquals("Seconds", reconcileMetrics.documents().getFirst().units().get(ReconcileService.OLDEST_LAG_METRIC));
+        assertEquals(stack.environment("UploadReconcileFunction").require("METRICS_NAMESPACE"), reconcileMetrics.documents().getFirst().namespace());
         assertEquals(List.of(), uploads.ingestQueued(ingest));
 
         assertEquals("replicated", uploads.item(lagging).get("status").s());
@@ -313,6 +328,13 @@ class UploadIngestIT {
         assertEquals(List.of(), openUploadsOfTheTenant(), "its slot is free again");
         String day = uploads.item(neverUploaded).get("quotaDay").s();
         assertEquals("0", uploads.item("quota#bytes#" + UploadFixture.TENANT + "#" + day).get("bytes").n(), "its bytes were given back");
+        assertEquals(0, reconcile().expired(), "the next round finds it failed already");
+        assertEquals(1, reconcileMetrics.sum(FinalStatusMetric.METRIC, Map.of(FinalStatusMetric.STATUS_DIMENSION, "failed")), "counted once");
+    }
+
+    /** Uploads the ingest function counted as having reached this final status. */
+    private double finished(String status) {
+        return ingestMetrics.sum(FinalStatusMetric.METRIC, Map.of(FinalStatusMetric.STATUS_DIMENSION, status));
     }
 
     /** The tenant's open uploads as the quota counts them (the set is removed with its last member). */
@@ -322,7 +344,7 @@ class UploadIngestIT {
     }
 
     private ReconcileService.Result reconcile() {
-        try (UploadReconcileHandler reconcile = new UploadReconcileHandler(stack.start("UploadReconcileFunction", clock))) {
+        try (UploadReconcileHandler reconcile = new UploadReconcileHandler(stack.start("UploadReconcileFunction", clock, reconcileMetrics.metrics()))) {
             return reconcile.handleRequest(SampleEvents.load("upload-ingest/reconcile-schedule.json", ScheduleEvent.class), null);
         }
     }
