@@ -27,6 +27,8 @@ public record EmulatorSemantics(String name, Set<Guarantee> guarantees) {
     /** An AWS behaviour that plain moto 5.2 lacks and some tests depend on. */
     public enum Guarantee {
         SERIALIZABLE_DYNAMODB("dynamodb-serializable", "DynamoDB's isolation of transactions and conditional writes"),
+        IDEMPOTENT_DYNAMODB_TRANSACTIONS("dynamodb-idempotent-transactions",
+                "DynamoDB's idempotent TransactWriteItems retries (ClientRequestToken)"),
         S3_CHECKSUMS("s3-checksums", "S3's verification of declared checksums and its checksums of parts and copies");
 
         private final String patch;

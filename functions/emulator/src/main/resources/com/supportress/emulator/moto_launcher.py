@@ -60,6 +60,47 @@ def serialize_dynamodb():
     DynamoHandler.call_action = serialized_call_action
 
 
+@patch("dynamodb-idempotent-transactions")
+def idempotent_dynamodb_transactions():
+    """DynamoDB makes TransactWriteItems idempotent by its ClientRequestToken: within 10 minutes of a call that
+    succeeded, the same token with the same request succeeds again without writing anything, and with another
+    request fails with IdempotentParameterMismatchException. The AWS SDKs send a token with every call and keep it
+    across retries, so a retry after a timeout whose first attempt did commit succeeds. moto ignores the token: that
+    retry runs the transaction again and its own conditions cancel it (moto-upstream/dynamodb_client_request_token.py).
+    Runs inside DynamoHandler.call_action, so under the dynamodb-serializable lock when both are applied."""
+    import time
+    from moto.dynamodb.exceptions import DynamodbException, ERROR_TYPE_PREFIX
+    from moto.dynamodb.responses import DynamoHandler
+
+    window_seconds = 600
+    succeeded = {}  # token -> (request without the token, when it succeeded, the answer)
+    transact_write_items = DynamoHandler.transact_write_items
+
+    class IdempotentParameterMismatch(DynamodbException):
+        def __init__(self):
+            super().__init__(ERROR_TYPE_PREFIX + "IdempotentParameterMismatchException",
+                             message="Request with the same client token was already used with different parameters")
+
+    def idempotent_transact_write_items(self):
+        token = self.body.get("ClientRequestToken")
+        if token is None:
+            return transact_write_items(self)
+        request = json.dumps({k: v for k, v in self.body.items() if k != "ClientRequestToken"}, sort_keys=True)
+        now = time.monotonic()
+        for expired in [t for t, (_, at, _) in succeeded.items() if now - at > window_seconds]:
+            del succeeded[expired]
+        if token in succeeded:
+            earlier, _, answer = succeeded[token]
+            if earlier != request:
+                raise IdempotentParameterMismatch()
+            return answer
+        answer = transact_write_items(self)
+        succeeded[token] = (request, now, answer)
+        return answer
+
+    DynamoHandler.transact_write_items = idempotent_transact_write_items
+
+
 # The checksum algorithms of S3's flexible checksums, with the size of their digests.
 DIGEST_BYTES = {"CRC32": 4, "CRC32C": 4, "CRC64NVME": 8, "SHA1": 20, "SHA256": 32}
 
