@@ -138,7 +138,7 @@ class ApiContractTemplateTest {
 
     private static ApiContract.Request request(Path file) {
         ApiRequest request = ApiRequest.from((APIGatewayV2HTTPEvent) SampleEvents.load(file, APIGatewayV2HTTPEvent.class));
-        return new ApiContract.Request(request.method(), request.path(), request.headers(), request.body());
+        return new ApiContract.Request(request.method(), request.path(), request.query(), request.headers(), request.body());
     }
 
     private static byte[] read(Path file) {

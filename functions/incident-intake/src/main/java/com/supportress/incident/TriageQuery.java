@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * The query of GET /triage/reports, validated: {@code status} (required), {@code category}, {@code since} and
- * {@code until} (ISO-8601 instants, on the time received), {@code order} ({@code newest}, the default, or
+ * {@code until} (ISO-8601 instants, on the time received, in that order), {@code order} ({@code newest}, the default, or
  * {@code oldest}), {@code limit} (1 to 100, 25) and {@code cursor} (from the previous page).
  */
 record TriageQuery(ReportStatus status, Optional<String> category, Instant since, Instant until, boolean newestFirst,
@@ -35,6 +35,11 @@ record TriageQuery(ReportStatus status, Optional<String> category, Instant since
         }
         Instant since = instant(query, "since", EARLIEST, errors);
         Instant until = instant(query, "until", LATEST, errors);
+        // DynamoDB compares the index's receivedAt as text: bounds out of that order, or a cursor outside them, are a
+        // ValidationException there, so both are refused here by the same comparison.
+        if (since.toString().compareTo(until.toString()) > 0) {
+            errors.add(new FieldError("until", "must not be before since"));
+        }
         String order = query.getOrDefault("order", "newest");
         if (!order.equals("newest") && !order.equals("oldest")) {
             errors.add(new FieldError("order", "must be newest or oldest"));
@@ -49,9 +54,10 @@ record TriageQuery(ReportStatus status, Optional<String> category, Instant since
         }
         Optional<ListCursor> cursor = Optional.empty();
         if (query.containsKey("cursor") && status.isPresent()) {
-            cursor = ListCursor.decode(query.get("cursor"), status.get());
+            cursor = ListCursor.decode(query.get("cursor"), status.get())
+                    .filter(next -> next.receivedAt().compareTo(since.toString()) >= 0 && next.receivedAt().compareTo(until.toString()) <= 0);
             if (cursor.isEmpty()) {
-                errors.add(new FieldError("cursor", "must be the next cursor of a page of the same status"));
+                errors.add(new FieldError("cursor", "must be the next cursor of a page of the same status, since and until"));
             }
         }
         if (!errors.isEmpty()) {

@@ -100,6 +100,11 @@ class IncidentTriageApiIT {
         APIGatewayV2HTTPResponse badQuery = call("GET", "/triage/reports", Map.of("status", "open", "limit", "1000"), "", teamToken);
         assertEquals(400, badQuery.getStatusCode());
         assertTrue(badQuery.getBody().contains("\"status\"") && badQuery.getBody().contains("\"limit\""), badQuery.getBody());
+        // A window whose bounds are out of order is DynamoDB's ValidationException: the client's error, not a 500.
+        APIGatewayV2HTTPResponse backwards = call("GET", "/triage/reports",
+                Map.of("status", "received", "since", "2026-11-24T00:00:00Z", "until", "2026-11-23T00:00:00Z"), "", teamToken);
+        assertEquals(400, backwards.getStatusCode(), backwards.getBody());
+        assertTrue(backwards.getBody().contains("\"until\""), backwards.getBody());
     }
 
     private String file() throws Exception {

@@ -93,6 +93,19 @@ class ResponseRulesTest {
         assertEquals(Optional.empty(), ListCursor.decode(new ListCursor("received", "then", "inc_x").encoded(), ReportStatus.RECEIVED));
     }
 
+    @Test
+    void listWindowsAreInOrderAndACursorComesBackOnlyInsideItsWindow() {
+        ClientErrorException backwards = assertThrows(ClientErrorException.class, () -> TriageQuery.from(Map.of("status", "received",
+                "since", "2026-11-24T00:00:00Z", "until", "2026-11-23T00:00:00Z")));
+        assertEquals(List.of("until"), backwards.error().fields().stream().map(f -> f.field()).toList());
+
+        String cursor = new ListCursor("received", "2026-11-24T18:30:00.123Z", "inc_" + "a".repeat(32)).encoded();
+        assertTrue(TriageQuery.from(Map.of("status", "received", "until", "2026-11-25T00:00:00Z", "cursor", cursor)).cursor().isPresent());
+        ClientErrorException outside = assertThrows(ClientErrorException.class, () -> TriageQuery.from(Map.of("status", "received",
+                "since", "2026-11-25T00:00:00Z", "cursor", cursor)));
+        assertEquals(List.of("cursor"), outside.error().fields().stream().map(f -> f.field()).toList());
+    }
+
     private static ApiRequest request(Map<String, String> claims) {
         return new ApiRequest("GET", "/triage/reports", Map.of(), Map.of(), Map.of(), new byte[0], "127.0.0.1", "r", "localhost", claims);
     }

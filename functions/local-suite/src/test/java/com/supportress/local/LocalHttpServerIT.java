@@ -59,7 +59,9 @@ class LocalHttpServerIT {
 
     @Test
     void uploadRoutesAnswer401WithoutAVerifiedTokenAndServeTheTokensTenant() throws Exception {
-        String body = "{\"fileName\":\"ledger.csv\",\"contentType\":\"text/csv\",\"size\":15}";
+        // A single PUT declares its SHA-256 (S3 checks the bytes against it); no bytes are sent here.
+        String body = "{\"fileName\":\"ledger.csv\",\"contentType\":\"text/csv\",\"size\":15,"
+                + "\"sha256\":\"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\"}";
         for (String authorization : new String[]{null, "Bearer not-a-token", "Bearer " + BadTokens.unsigned(new TenantUsers(stack).idToken("demo"))}) {
             HttpRequest.Builder request = HttpRequest.newBuilder(url("/uploads")).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body));

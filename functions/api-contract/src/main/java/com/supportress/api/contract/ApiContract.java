@@ -58,9 +58,10 @@ public final class ApiContract {
         }
     }
 
-    /** A request as it reaches a function: header names in lower case, the body as sent (empty for none). */
-    public record Request(String method, String path, Map<String, String> headers, byte[] body) {
+    /** A request as it reaches a function: its query parameters, header names in lower case, the body as sent (empty for none). */
+    public record Request(String method, String path, Map<String, String> query, Map<String, String> headers, byte[] body) {
         public Request {
+            query = Map.copyOf(query);
             Map<String, String> lowerCase = new LinkedHashMap<>();
             headers.forEach((name, value) -> lowerCase.put(name.toLowerCase(Locale.ROOT), value));
             headers = Map.copyOf(lowerCase);
@@ -205,7 +206,7 @@ public final class ApiContract {
     }
 
     /**
-     * What is wrong with a request, by the document: its route, path and header parameters, the credentials its
+     * What is wrong with a request, by the document: its route, path, query and header parameters, the credentials its
      * security asks for (present, not checked), its body's media type and schema. Empty when it matches.
      */
     public List<String> requestProblems(Request request) {
@@ -221,6 +222,7 @@ public final class ApiContract {
             String where = parameter.node().path("in").asText();
             Optional<String> value = switch (where) {
                 case "path" -> Optional.ofNullable(pathValues.get(name));
+                case "query" -> Optional.ofNullable(request.query().get(name));
                 case "header" -> Optional.ofNullable(request.headers().get(name.toLowerCase(Locale.ROOT)));
                 default -> Optional.empty();
             };
@@ -296,7 +298,7 @@ public final class ApiContract {
 
     /** What is wrong with a request body (given as its Content-Type) by the route's schema: for payloads kept apart from any request. */
     public List<String> bodyProblems(Route route, String contentType, byte[] body) {
-        return bodyProblems(declared(route), new Request(route.method(), route.path(), Map.of("content-type", contentType), body));
+        return bodyProblems(declared(route), new Request(route.method(), route.path(), Map.of(), Map.of("content-type", contentType), body));
     }
 
     private List<String> bodyProblems(Operation operation, Request request) {

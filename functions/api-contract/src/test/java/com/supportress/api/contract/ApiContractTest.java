@@ -135,12 +135,25 @@ class ApiContractTest {
 
     @Test
     void checksPathParameters() {
-        List<String> problems = CONTRACT.requestProblems(new ApiContract.Request("GET", "/uploads/not-an-upload", Map.of("authorization", "Bearer t"), new byte[0]));
+        List<String> problems = CONTRACT.requestProblems(new ApiContract.Request("GET", "/uploads/not-an-upload", Map.of(), Map.of("authorization", "Bearer t"), new byte[0]));
         assertEquals(1, problems.size(), problems.toString());
         assertTrue(problems.get(0).startsWith("path parameter id"), problems.get(0));
     }
 
+    @Test
+    void checksQueryParameters() {
+        Map<String, String> bearer = Map.of("authorization", "Bearer eyJ.x.y");
+        assertEquals(List.of("query parameter status is required"),
+                CONTRACT.requestProblems(new ApiContract.Request("GET", "/triage/reports", Map.of(), bearer, new byte[0])));
+        List<String> problems = CONTRACT.requestProblems(new ApiContract.Request("GET", "/triage/reports",
+                Map.of("status", "received", "limit", "1000"), bearer, new byte[0]));
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("query parameter limit"), problems.get(0));
+        assertEquals(List.of(), CONTRACT.requestProblems(new ApiContract.Request("GET", "/triage/reports",
+                Map.of("status", "received", "limit", "25", "order", "oldest"), bearer, new byte[0])));
+    }
+
     private static ApiContract.Request post(String path, Map<String, String> headers, String body) {
-        return new ApiContract.Request("POST", path, headers, body.getBytes(StandardCharsets.UTF_8));
+        return new ApiContract.Request("POST", path, Map.of(), headers, body.getBytes(StandardCharsets.UTF_8));
     }
 }
