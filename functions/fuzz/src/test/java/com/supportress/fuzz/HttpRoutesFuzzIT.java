@@ -151,9 +151,12 @@ class HttpRoutesFuzzIT {
                 random.nextInt(100) < authenticatedPercent, random.nextBoolean()));
     }
 
+    /**
+     * The route's own method, or any for an ANY route: API Gateway answers a method no route takes with its own 404
+     * and never invokes the function, so only these reach a handler.
+     */
     private static Gen<String> method(LocalFunction.Route route) {
-        Gen<String> declared = route.method().equals("ANY") ? Gen.of(METHODS) : Gen.just(route.method());
-        return Gen.weighted(List.of(new Gen.Weighted<>(9, declared), new Gen.Weighted<>(1, Gen.of(METHODS))));
+        return route.method().equals("ANY") ? Gen.of(METHODS) : Gen.just(route.method());
     }
 
     /** The route's path with its parameters filled by ids of the right shape, hostile text, or nothing. */
