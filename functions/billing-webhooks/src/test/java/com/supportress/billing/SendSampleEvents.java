@@ -11,6 +11,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,27 +48,36 @@ public final class SendSampleEvents {
     }
 
     public static void main(String[] args) throws Exception {
+        System.exit(run(args, System.getenv(), System.out));
+    }
+
+    /** What main does, with the environment and output given; 0 when no sample answered 5xx, 1 otherwise. */
+    public static int run(String[] args, Map<String, String> env, PrintStream out) throws Exception {
         String base = args.length > 0 ? args[0].replaceAll("/+$", "") : "http://127.0.0.1:3000";
-        Map<String, String> secrets = secrets();
+        Map<String, String> secrets = secrets(env, out);
         Path events = SamTemplate.repositoryRoot().resolve("events").resolve("billing");
 
         List<Path> stripe = byTime(events.resolve("stripe"), "/created");
+        boolean serverError = false;
         for (Path file : stripe) {
-            send("stripe", file, stripeRequest(base, Files.readString(file), secrets.get("stripe")));
+            serverError |= send("stripe", file, stripeRequest(base, Files.readString(file), secrets.get("stripe")), out);
         }
         for (Path file : byTime(events.resolve("chargebee"), "/occurred_at")) {
-            send("chargebee", file, chargebeeRequest(base, Files.readString(file), secrets.get("chargebeeUser"), secrets.get("chargebeePassword")));
+            serverError |= send("chargebee", file, chargebeeRequest(base, Files.readString(file), secrets.get("chargebeeUser"),
+                    secrets.get("chargebeePassword")), out);
         }
         Path failed = events.resolve("stripe").resolve("invoice.payment_failed.json");
-        send("stripe (again)", failed, stripeRequest(base, Files.readString(failed), secrets.get("stripe")));
-        send("stripe (tampered)", failed, stripeRequest(base, Files.readString(failed), secrets.get("stripe"))
-                .POST(HttpRequest.BodyPublishers.ofString(Files.readString(failed).replace("4900", "1"))));
+        serverError |= send("stripe (again)", failed, stripeRequest(base, Files.readString(failed), secrets.get("stripe")), out);
+        serverError |= send("stripe (tampered)", failed, stripeRequest(base, Files.readString(failed), secrets.get("stripe"))
+                .POST(HttpRequest.BodyPublishers.ofString(Files.readString(failed).replace("4900", "1"))), out);
 
         HttpResponse<String> account = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/billing/accounts/stripe/cus_TdemoAcme0001")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
-        System.out.println();
-        System.out.println("GET /billing/accounts/stripe/cus_TdemoAcme0001 -> " + account.statusCode());
-        System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(account.body())));
+        out.println();
+        out.println("GET /billing/accounts/stripe/cus_TdemoAcme0001 -> " + account.statusCode());
+        out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(account.body())));
+        // A server error on a sample is a bug; the exit status lets README's check see it.
+        return serverError || account.statusCode() >= 500 ? 1 : 0;
     }
 
     private static List<Path> byTime(Path folder, String timePointer) throws IOException {
@@ -92,25 +102,22 @@ public final class SendSampleEvents {
                 .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
-    private static void send(String provider, Path file, HttpRequest.Builder request) throws Exception {
+    /** Sends one delivery and prints the answer; true when it was a server error. */
+    private static boolean send(String provider, Path file, HttpRequest.Builder request, PrintStream out) throws Exception {
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 503) {
             // The suite read its secret before a usable one was put in: it reads it again within Retry-After, as Stripe retries.
             long wait = response.headers().firstValueAsLong("retry-after").orElse(60);
-            System.out.println(provider + " answered 503 (not configured yet); retrying in " + wait + " s");
+            out.println(provider + " answered 503 (not configured yet); retrying in " + wait + " s");
             Thread.sleep(wait * 1000);
             response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         }
-        System.out.printf("%-18s %-42s -> %d %s%n", provider, file.getFileName(), response.statusCode(), response.body());
-        if (response.statusCode() >= 500) {
-            // A server error on a sample is a bug; failing the command lets README's check see it.
-            throw new IllegalStateException(provider + " " + file.getFileName() + " answered " + response.statusCode());
-        }
+        out.printf("%-18s %-42s -> %d %s%n", provider, file.getFileName(), response.statusCode(), response.body());
+        return response.statusCode() >= 500;
     }
 
     /** The signing secret and Chargebee credentials, from the environment or the local suite's secret. */
-    private static Map<String, String> secrets() throws IOException {
-        Map<String, String> env = System.getenv();
+    private static Map<String, String> secrets(Map<String, String> env, PrintStream out) throws IOException {
         Map<String, String> secrets = new HashMap<>();
         if (env.containsKey("STRIPE_WEBHOOK_SECRETS")) {
             secrets.put("stripe", env.get("STRIPE_WEBHOOK_SECRETS").split(",")[0].strip());
@@ -130,7 +137,7 @@ public final class SendSampleEvents {
                 // As deployed, the stack has no Stripe secret and its webhook answers 503: do the operator's step locally.
                 secret.putArray("stripeSigningSecrets").add(TestCredentials.stripeSigningSecret());
                 client.putSecretValue(r -> r.secretId(LOCAL_SECRET).secretString(secret.toString()));
-                System.out.println("put a new Stripe signing secret into " + LOCAL_SECRET + " (a suite that already answered 503 uses it within "
+                out.println("put a new Stripe signing secret into " + LOCAL_SECRET + " (a suite that already answered 503 uses it within "
                         + WebhookSecretsSource.RECHECK_UNCONFIGURED_AFTER.toSeconds() + " s)");
             }
             secrets.put("stripe", secret.at("/stripeSigningSecrets/0").asText());

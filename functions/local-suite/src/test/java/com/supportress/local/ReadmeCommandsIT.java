@@ -2,6 +2,7 @@ package com.supportress.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.supportress.billing.SendSampleEvents;
 import com.supportress.emulator.Emulator;
 import com.supportress.emulator.SamTemplate;
 import com.supportress.incident.IncidentCli;
@@ -17,12 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,14 +41,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * when curl got a 5xx or no answer.
  *
  * <p>{@code ./mvnw -Plocal -Dinvoke=...} runs in-process through LocalSuite's invoke (the profile's main class and
- * classpath); the billing tool is one real Maven call. What cannot run here (a block for an AWS account, the Stripe
+ * classpath), and the billing tool and the team's CLI run in-process too: a real Maven call would rebuild the very jars
+ * this JVM and the running suite load their classes from. What cannot run here (a block for an AWS account, the Stripe
  * CLI, LocalStack, the test command itself, minutes-long benchmarks) is skipped by an explicit rule with its reason,
  * and a {@code ./mvnw} command no rule knows fails. The treatment of every command is written to
  * target/readme-commands.md.
  */
 class ReadmeCommandsIT {
 
-    private enum Treatment { BASH, INVOKE_IN_PROCESS, CLI_IN_PROCESS, MAVEN, SKIP, NO_RULE }
+    private enum Treatment { BASH, INVOKE_IN_PROCESS, CLI_IN_PROCESS, BILLING_TOOL_IN_PROCESS, SKIP, NO_RULE }
 
     private record Rule(Treatment treatment, Predicate<List<String>> matches, String why) {
     }
@@ -57,7 +59,6 @@ class ReadmeCommandsIT {
     // The AWS CLI called for an account: a command line with an aws call and no --endpoint-url.
     private static final Pattern AWS_ITSELF = Pattern.compile("(^|[\\s;(|{])aws\\s+[a-z]");
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
-    private static final Duration MAVEN_TIMEOUT = Duration.ofMinutes(10);
 
     private static final Rule AWS_ACCOUNT = new Rule(Treatment.SKIP, words -> true,
             "its block calls AWS itself (aws without --endpoint-url): needs an AWS account");
@@ -69,7 +70,8 @@ class ReadmeCommandsIT {
             new Rule(Treatment.SKIP, mvnw(args -> args.contains("-Plocal")),
                     "serves until Ctrl-C: this check stands the same suite up in-process (LocalSuite.start) and runs the other commands against it"),
             new Rule(Treatment.SKIP, mvnw(args -> args.contains("verify")), "the test command: this check runs inside it"),
-            new Rule(Treatment.MAVEN, mvnw(args -> args.contains("-Pbilling-tool")), "one real Maven call, from the repository root"),
+            new Rule(Treatment.BILLING_TOOL_IN_PROCESS, mvnw(args -> args.contains("-Pbilling-tool") && args.stream().noneMatch(a -> a.startsWith("-Dbilling.tool="))),
+                    "the profile's SendSampleEvents in this JVM, with the -Dbilling.args and AWS_ENDPOINT_URL of the command"),
             new Rule(Treatment.CLI_IN_PROCESS, mvnw(args -> args.contains("-Pincident-cli")),
                     "the team's CLI (the profile's IncidentCli) in this JVM, with the -Dcli words and SUPPORTRESS_TOKEN as the bash session has them"),
             new Rule(Treatment.SKIP, mvnw(args -> args.contains("-Pupload-benchmarks")), "a benchmark of minutes, run on demand (README, Benchmarks)"),
@@ -130,7 +132,7 @@ class ReadmeCommandsIT {
                         case BASH -> bash(bash, text.get(), where, failures);
                         case INVOKE_IN_PROCESS -> invokeInProcess(new ShellBlocks.Command(command.line(), text.get()).words(), where, failures);
                         case CLI_IN_PROCESS -> incidentCli(bash, new ShellBlocks.Command(command.line(), text.get()).words(), suite, where, failures);
-                        case MAVEN -> maven(text.get(), where, failures);
+                        case BILLING_TOOL_IN_PROCESS -> billingTool(new ShellBlocks.Command(command.line(), text.get()).words(), where, failures);
                         default -> throw new IllegalStateException(rule.treatment().name());
                     };
                     remember(output, printed);
@@ -210,25 +212,21 @@ class ReadmeCommandsIT {
         return printed;
     }
 
-    private String maven(String command, String where, List<String> failures) throws Exception {
-        Process maven = new ProcessBuilder("bash", "-c", command).directory(root.toFile()).redirectErrorStream(true).start();
+    /** `[AWS_ENDPOINT_URL=...] ./mvnw ... -Pbilling-tool [-Dbilling.args=<base URL>]`: SendSampleEvents in this JVM. */
+    private static String billingTool(List<String> words, String where, List<String> failures) throws Exception {
+        String[] args = words.stream().filter(w -> w.startsWith("-Dbilling.args=")).map(w -> w.substring("-Dbilling.args=".length()))
+                .flatMap(value -> Arrays.stream(value.strip().split("\\s+"))).filter(arg -> !arg.isEmpty()).toArray(String[]::new);
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        Thread copy = Thread.ofPlatform().daemon().start(() -> {
-            try {
-                maven.getInputStream().transferTo(output);
-            } catch (IOException ended) {
-                // the process is gone
-            }
-        });
-        if (!maven.waitFor(MAVEN_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            maven.descendants().forEach(ProcessHandle::destroy);
-            maven.destroyForcibly().waitFor();
-            failures.add(where + ": no end after " + MAVEN_TIMEOUT.toMinutes() + " min");
+        int status;
+        try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
+            status = SendSampleEvents.run(args, assignments(words), out);
+        } catch (IOException | RuntimeException e) {
+            failures.add(where + ": " + e);
+            return "";
         }
-        copy.join(5_000);
         String printed = output.toString(StandardCharsets.UTF_8);
-        if (maven.exitValue() != 0) {
-            failures.add(where + ": exit status " + maven.exitValue() + "\n" + tail(printed));
+        if (status != 0) {
+            failures.add(where + ": exit status " + status + "\n" + tail(printed));
         }
         return printed;
     }
