@@ -28,7 +28,7 @@ for table in ("claims", "history"):
                           KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
                           AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])
 # Some data in the second table: moto takes a while to copy it, and that is when the claims get lost.
-for batch in range(20):
+for batch in range(80):
     dynamodb.batch_write_item(RequestItems={"history": [
         {"PutRequest": {"Item": {"pk": {"S": f"old-{batch}-{i}"}, "tags": {"SS": [f"t{n}" for n in range(50)]}}}}
         for i in range(25)]})

@@ -36,7 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DynamoDbIsolationIT {
 
     private static final int KEYS = 100;
-    private static final int PLAIN_MOTO_ROUNDS = 3;
+    private static final int PLAIN_MOTO_ROUNDS = 5;
+    // 2,000 items of 50 tags: moto deep-copies them on every transaction, long enough for the race to show on an idle machine.
+    private static final int HISTORY_BATCHES = 80;
 
     @RegisterExtension
     static final MotoPair moto = new MotoPair();
@@ -168,7 +170,7 @@ class DynamoDbIsolationIT {
                         .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S)));
             }
             List<String> tags = IntStream.range(0, 50).mapToObj(n -> "tag-" + n).toList();
-            for (int batch = 0; batch < 20; batch++) {
+            for (int batch = 0; batch < HISTORY_BATCHES; batch++) {
                 int first = batch * 25;
                 List<WriteRequest> items = IntStream.range(first, first + 25).mapToObj(n -> WriteRequest.builder()
                         .putRequest(p -> p.item(Map.of("pk", s("old-" + n), "tags", AttributeValue.fromSs(tags)))).build()).toList();
