@@ -1,10 +1,10 @@
 package com.supportress.incident;
 
+import com.supportress.shared.aws.Transactions;
 import com.supportress.shared.config.Deadline;
 import jakarta.inject.Singleton;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -58,8 +58,9 @@ public class IncidentStore {
 
     private static final int RATE_SLOT = 0;
     private static final int IDEMPOTENCY = 2;
+    // Conflicting duplicates settle in milliseconds: 5 attempts wait at most about 1.2 s between them.
     private static final int MAX_ATTEMPTS = 5;
-    // Conflicting duplicates settle in milliseconds; past this, a slow table gets no further attempt (the answer must come in time).
+    // Past this, a slow table gets no further attempt (the answer must come in time).
     private static final Duration CONFLICT_RETRY_WINDOW = Duration.ofSeconds(3);
 
     /**
@@ -91,40 +92,26 @@ public class IncidentStore {
         writes.add(Activity.startTimer(config.activityTable(), report.id(), Activity.FIRST_RESPONSE_TIMER,
                 Activity.DUE_FIRST_RESPONSE, report.receivedAt()));
         Deadline retryWindow = Deadline.after(CONFLICT_RETRY_WINDOW);
-        for (int attempt = 1; ; attempt++) {
+        while (true) {
             try {
-                dynamoDb.transactWriteItems(r -> r.transactItems(writes));
+                // A parallel duplicate touches the same items: DynamoDB's conflicts with it are retried until it settles.
+                Transactions.write(dynamoDb, writes, MAX_ATTEMPTS);
                 return new SaveResult.Saved();
             } catch (TransactionCanceledException e) {
-                List<CancellationReason> reasons = e.cancellationReasons();
-                if (idempotency.isPresent() && failedCondition(reasons, IDEMPOTENCY)) {
+                if (idempotency.isPresent() && Transactions.conditionFailed(e, IDEMPOTENCY)) {
                     Optional<IdempotentResponse> earlier = findIdempotentResponse(idempotency.get().key(), report.receivedAt());
                     if (earlier.isPresent()) {
                         return new SaveResult.KeyTaken(earlier.get());
                     }
-                } else if (failedCondition(reasons, RATE_SLOT)) {
+                    if (!retryWindow.remaining().isZero()) {
+                        continue; // the key's record was removed between the write and the read: it is free again
+                    }
+                } else if (Transactions.conditionFailed(e, RATE_SLOT)) {
                     return new SaveResult.SourceLimited();
-                } else if (reasons.stream().noneMatch(reason -> "TransactionConflict".equals(reason.code()))
-                        || attempt == MAX_ATTEMPTS || retryWindow.remaining().isZero()) {
-                    throw e;
                 }
-                // A concurrent transaction on the same items (a parallel duplicate): once it settles, try again.
-                pause(25L * attempt);
+                throw e;
             }
         }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while retrying a conflicting transaction", e);
-        }
-    }
-
-    private static boolean failedCondition(List<CancellationReason> reasons, int index) {
-        return reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
     }
 
     public Optional<IdempotentResponse> findIdempotentResponse(String key, Instant now) {

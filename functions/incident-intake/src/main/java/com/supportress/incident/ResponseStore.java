@@ -1,10 +1,10 @@
 package com.supportress.incident;
 
+import com.supportress.shared.aws.Transactions;
 import com.supportress.upload.store.UploadRecord;
 import jakarta.inject.Singleton;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -27,6 +27,10 @@ import java.util.function.Function;
  */
 @Singleton
 public class ResponseStore {
+
+    // Two people acting on one report at once: DynamoDB's conflicts between them are retried, then the loser's
+    // condition sees the winner's result.
+    private static final int CONFLICT_ATTEMPTS = 4;
 
     static final String BY_STATUS_INDEX = "ByStatus";
 
@@ -394,32 +398,17 @@ public class ResponseStore {
      * times: the loser then sees the winner's result in its condition.
      */
     private WriteResult write(String id, List<TransactWriteItem> writes, int guarded, String ref, boolean rateSlotLast) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                dynamoDb.transactWriteItems(r -> r.transactItems(writes));
-                return new WriteResult.Written(ref);
-            } catch (TransactionCanceledException e) {
-                List<CancellationReason> reasons = e.cancellationReasons();
-                if (reasons.size() > guarded && "ConditionalCheckFailed".equals(reasons.get(guarded).code())) {
-                    return new WriteResult.Refused(find(id));
-                }
-                if (rateSlotLast && reasons.size() == writes.size() && "ConditionalCheckFailed".equals(reasons.getLast().code())) {
-                    return new WriteResult.RateLimited();
-                }
-                if (attempt == 4 || reasons.stream().noneMatch(reason -> "TransactionConflict".equals(reason.code()))) {
-                    throw e;
-                }
-                pause(20L * attempt);
-            }
-        }
-    }
-
-    private static void pause(long millis) {
         try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while retrying a conflicting transaction", e);
+            Transactions.write(dynamoDb, writes, CONFLICT_ATTEMPTS);
+            return new WriteResult.Written(ref);
+        } catch (TransactionCanceledException e) {
+            if (Transactions.conditionFailed(e, guarded)) {
+                return new WriteResult.Refused(find(id));
+            }
+            if (rateSlotLast && Transactions.conditionFailed(e, writes.size() - 1)) {
+                return new WriteResult.RateLimited();
+            }
+            throw e;
         }
     }
 }

@@ -1,11 +1,11 @@
 package com.supportress.upload.store;
 
+import com.supportress.shared.aws.Transactions;
 import com.supportress.shared.config.FunctionEnvironment;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Upload records in the uploads table (env {@code UPLOADS_TABLE}). Every status change is a conditional
@@ -101,13 +100,13 @@ public class UploadStore {
                                     ":remaining", number(quota.maxBytesPerDay() - upload.size()),
                                     ":expires", number(counterExpiresAt(day))))).build()));
         } catch (TransactionCanceledException e) {
-            if (conditionFailed(e, CREATE_OPEN_UPLOADS_ITEM)) {
+            if (Transactions.conditionFailed(e, CREATE_OPEN_UPLOADS_ITEM)) {
                 throw new TenantQuota.ExceededException(TenantQuota.Limit.OPEN_UPLOADS);
             }
-            if (conditionFailed(e, CREATE_DAILY_BYTES_ITEM)) {
+            if (Transactions.conditionFailed(e, CREATE_DAILY_BYTES_ITEM)) {
                 throw new TenantQuota.ExceededException(TenantQuota.Limit.BYTES_PER_DAY);
             }
-            if (conflicted(e)) {
+            if (Transactions.conflicted(e)) {
                 throw new TenantQuota.ExceededException(TenantQuota.Limit.CONCURRENT_REQUESTS);
             }
             throw e;
@@ -322,7 +321,7 @@ public class UploadStore {
             transact(items);
             return true;
         } catch (TransactionCanceledException e) {
-            if (conditionFailed(e, 0)) {
+            if (Transactions.conditionFailed(e, 0)) {
                 return false;
             }
             throw e;
@@ -364,37 +363,9 @@ public class UploadStore {
         return day.plusDays(3).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
     }
 
-    /**
-     * DynamoDB cancels a transaction that meets another one on the same item (TransactionConflict): a tenant's
-     * concurrent requests all touch its quota items. Such a race is retried a few times with jitter before it
-     * is reported.
-     */
+    /** A tenant's concurrent requests all touch its quota items, so DynamoDB's conflicts between them are retried. */
     private void transact(List<TransactWriteItem> items) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                dynamoDb.transactWriteItems(r -> r.transactItems(items));
-                return;
-            } catch (TransactionCanceledException e) {
-                if (attempt == CONFLICT_ATTEMPTS || !conflicted(e)) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(ThreadLocalRandom.current().nextLong(10L << attempt, 20L << attempt));
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static boolean conflicted(TransactionCanceledException e) {
-        return e.cancellationReasons().stream().anyMatch(reason -> "TransactionConflict".equals(reason.code()));
-    }
-
-    private static boolean conditionFailed(TransactionCanceledException e, int item) {
-        List<CancellationReason> reasons = e.cancellationReasons();
-        return reasons.size() > item && "ConditionalCheckFailed".equals(reasons.get(item).code());
+        Transactions.write(dynamoDb, items, CONFLICT_ATTEMPTS);
     }
 
     private static Map<String, AttributeValue> key(String uploadId) {
