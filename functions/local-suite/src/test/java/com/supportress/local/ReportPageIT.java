@@ -8,7 +8,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.net.ServerSocket;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -139,10 +142,17 @@ class ReportPageIT {
 
         waitFor(() -> browser.findElement(By.id("receipt")).isDisplayed(), "the receipt");
         String id = browser.findElement(By.id("receipt-id")).getText();
-        waitFor(() -> browser.findElements(By.cssSelector("#follow-attachments li")).size() == 2
-                && browser.findElements(By.cssSelector("#follow-attachments li")).stream()
-                        .allMatch(item -> Set.of("replicated", "quarantined").contains(item.getDomAttribute("data-status"))), "both attachments checked");
-        List<String> attachments = browser.findElements(By.cssSelector("#follow-attachments li")).stream().map(item -> item.getText()).sorted().toList();
+        // Read in the same pass that sees both checked: the page redraws the list while it polls.
+        AtomicReference<List<String>> checked = new AtomicReference<>();
+        waitFor(() -> {
+            List<WebElement> items = browser.findElements(By.cssSelector("#follow-attachments li"));
+            if (items.size() != 2 || !items.stream().allMatch(item -> Set.of("replicated", "quarantined").contains(item.getDomAttribute("data-status")))) {
+                return false;
+            }
+            checked.set(items.stream().map(WebElement::getText).sorted().toList());
+            return true;
+        }, "both attachments checked");
+        List<String> attachments = checked.get();
         assertTrue(attachments.get(0).startsWith("not-really.png: quarantined (content is not image/png)"), attachments.toString());
         assertTrue(attachments.get(1).startsWith("screenshot.png: replicated"), attachments.toString());
         assertEquals("", browser.findElement(By.id("error-attachments")).getText());
@@ -167,9 +177,18 @@ class ReportPageIT {
 
     private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
+        while (!holds(condition)) {
             assertTrue(System.nanoTime() < deadline, what + " never appeared; status: " + browser.findElement(By.id("report-status")).getText());
             Thread.sleep(100);
+        }
+    }
+
+    /** An element the page redrew between finding and reading it means "not yet", as any other unmet condition. */
+    private static boolean holds(BooleanSupplier condition) {
+        try {
+            return condition.getAsBoolean();
+        } catch (StaleElementReferenceException redrawn) {
+            return false;
         }
     }
 
