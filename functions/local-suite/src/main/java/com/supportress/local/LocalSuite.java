@@ -71,8 +71,15 @@ public final class LocalSuite {
 
     /** Stands template.yaml up on the emulator (keeping what is already there) and starts serving on the port. */
     static Running start(URI endpoint, int port, Map<String, String> parameters) throws Exception {
-        EmulatedStack stack = EmulatedStack.create(endpoint, STACK_NAME, withLocalOrigin(parameters, port));
-        LocalFunctions functions = new LocalFunctions(stack);
+        return serving(EmulatedStack.create(endpoint, STACK_NAME, withLocalOrigin(parameters, port)), port, Map.of());
+    }
+
+    /**
+     * Serves a stack already stood up (its AllowedOrigins including this port, see {@link #withLocalOrigin}) on the
+     * port, with its queues polled; {@code variables} overrides functions' environment (LogicalId to name to value).
+     */
+    static Running serving(EmulatedStack stack, int port, Map<String, Map<String, String>> variables) throws Exception {
+        LocalFunctions functions = new LocalFunctions(stack, variables);
         LocalHttpServer server = new LocalHttpServer(stack, functions, port);
         return new Running(stack, functions, server, QueuePollers.start(stack, functions));
     }

@@ -40,10 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ReportPageIT {
 
+    private static LocalSuite.Running suite;
     private static EmulatedStack stack;
-    private static LocalFunctions functions;
-    private static LocalHttpServer server;
-    private static QueuePollers pollers;
     private static WebDriver browser;
 
     @BeforeAll
@@ -53,10 +51,8 @@ class ReportPageIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        stack = EmulatedStack.create(LocalSuite.withLocalOrigin(Map.of(), port));
-        functions = new LocalFunctions(stack);
-        server = new LocalHttpServer(stack, functions, port);
-        pollers = QueuePollers.start(stack, functions);
+        suite = LocalSuite.serving(EmulatedStack.create(LocalSuite.withLocalOrigin(Map.of(), port)), port, Map.of());
+        stack = suite.stack();
         browser = HeadlessChromium.start();
     }
 
@@ -65,14 +61,8 @@ class ReportPageIT {
         if (browser != null) {
             browser.quit();
         }
-        if (pollers != null) {
-            pollers.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (functions != null) {
-            functions.close();
+        if (suite != null) {
+            suite.close();
         }
     }
 
@@ -168,7 +158,7 @@ class ReportPageIT {
     }
 
     private static String url(String path) {
-        return "http://127.0.0.1:" + server.port() + path;
+        return "http://127.0.0.1:" + suite.port() + path;
     }
 
     private static void fill(String id, String text) {

@@ -63,10 +63,8 @@ class UploadPageIT {
     private static final long PART_SIZE = 5 * MIB;
     private static final String TENANT = "demo";
 
+    private static LocalSuite.Running suite;
     private static EmulatedStack stack;
-    private static LocalFunctions functions;
-    private static LocalHttpServer server;
-    private static QueuePollers pollers;
     private static TenantUsers users;
     private static ChromeDriver browser;
 
@@ -83,13 +81,11 @@ class UploadPageIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        stack = EmulatedStack.create(LocalSuite.withLocalOrigin(Map.of(), port));
         // Small parts make a file of tens of MiB a many-part upload; two parts copied at a time keep moto's memory low.
-        functions = new LocalFunctions(stack, Map.of(
+        suite = LocalSuite.serving(EmulatedStack.create(LocalSuite.withLocalOrigin(Map.of(), port)), port, Map.of(
                 "UploadApiFunction", Map.of("PART_SIZE_BYTES", Long.toString(PART_SIZE)),
                 "UploadIngestFunction", Map.of("COPY_CONCURRENCY", "2")));
-        server = new LocalHttpServer(stack, functions, port);
-        pollers = QueuePollers.start(stack, functions);
+        stack = suite.stack();
         users = new TenantUsers(stack);
         ChromeOptions options = new ChromeOptions()
                 .setBinary(CHROMIUM.toFile())
@@ -107,14 +103,8 @@ class UploadPageIT {
         if (browser != null) {
             browser.quit();
         }
-        if (pollers != null) {
-            pollers.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (functions != null) {
-            functions.close();
+        if (suite != null) {
+            suite.close();
         }
     }
 
@@ -199,7 +189,7 @@ class UploadPageIT {
 
     /** Opens the page and signs in as a user would; with a new password when Cognito asks for one (first sign-in). */
     private static void signIn(String email, String password, String newPassword) throws InterruptedException {
-        browser.get("http://127.0.0.1:" + server.port() + "/");
+        browser.get("http://127.0.0.1:" + suite.port() + "/");
         waitUntilDisplayed("sign-in-form");
         browser.findElement(By.id("email")).sendKeys(email);
         browser.findElement(By.id("password")).sendKeys(password);
